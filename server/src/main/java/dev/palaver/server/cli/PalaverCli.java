@@ -1,0 +1,72 @@
+package dev.palaver.server.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The operator's command line ({@code scripts/palaver}). Commands run in the server's jar without
+ * starting the server.
+ */
+public final class PalaverCli {
+
+    private static final Set<String> COMMANDS = Set.of("--help", "-h", "help", "version", "--version");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public PalaverCli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static boolean handles(String command) {
+        return COMMANDS.contains(command);
+    }
+
+    public int run(String... args) {
+        String command = args.length == 0 ? "--help" : args[0];
+        return switch (command) {
+            case "--help", "-h", "help" -> help();
+            case "version", "--version" -> version();
+            default -> {
+                err.println("palaver: unknown command '" + command + "'; see `palaver --help`");
+                yield 2;
+            }
+        };
+    }
+
+    private int help() {
+        out.println("""
+                Usage: palaver <command> [options]
+
+                Commands:
+                  serve        start the server (what scripts/run does; the default without a command)
+                  version      print the Palaver version
+                  help         show this help
+
+                Configuration comes from the environment (PALAVER_*, SERVER_PORT, SERVER_ADDRESS);
+                see docs/operations.md.""");
+        return 0;
+    }
+
+    private int version() {
+        out.println("palaver " + buildVersion());
+        return 0;
+    }
+
+    static String buildVersion() {
+        try (InputStream in = PalaverCli.class.getClassLoader().getResourceAsStream("META-INF/build-info.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("build.version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
