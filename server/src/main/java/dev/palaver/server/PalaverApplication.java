@@ -13,9 +13,12 @@ import dev.palaver.server.platform.config.ProductionReadinessGuard;
 @EnableScheduling
 public class PalaverApplication {
 
-    /** With a CLI command as first argument runs that command; otherwise starts the server. */
+    /**
+     * {@code serve} (or no command, or only {@code --option}s) starts the server; any other first
+     * argument is a CLI command.
+     */
     public static void main(String[] args) {
-        if (args.length > 0 && PalaverCli.handles(args[0])) {
+        if (args.length > 0 && !"serve".equals(args[0]) && (PalaverCli.handles(args[0]) || !args[0].startsWith("--"))) {
             System.exit(new PalaverCli(System.out, System.err).run(args));
         }
         String[] serverArgs = args.length > 0 && "serve".equals(args[0])
