@@ -76,8 +76,8 @@ public final class SpeechDetector implements AutoCloseable {
         this.frameSamples = frameSamples;
         this.startThreshold = settings.startThreshold();
         this.stopThreshold = settings.stopThreshold();
-        this.minSpeechSamples = (long) AudioFormat.samplesFor(AudioFormat.SAMPLE_RATE, settings.minSpeechMillis());
-        this.minSilenceSamples = (long) AudioFormat.samplesFor(AudioFormat.SAMPLE_RATE, settings.minSilenceMillis());
+        this.minSpeechSamples = (long) AudioFormat.SAMPLE_RATE * settings.minSpeechMillis() / 1000;
+        this.minSilenceSamples = (long) AudioFormat.SAMPLE_RATE * settings.minSilenceMillis() / 1000;
         if (minSpeechSamples < frameSamples || minSilenceSamples < frameSamples) {
             throw new IllegalArgumentException("minimum speech and silence must be at least one frame ("
                     + frameSamples + " samples): " + settings);
