@@ -3,7 +3,6 @@ package dev.palaver.providers.offline;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.palaver.media.vad.VoiceActivityDetector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -75,13 +74,14 @@ public final class SileroVoiceActivityDetector implements VoiceActivityDetector 
             input.put(CONTEXT + i, samples[offset + i] * PCM16_SCALE);
         }
         input.get(WINDOW, context);
-        // Outputs are pinned to our buffers: the result holds nothing of its own to release.
-        try (OrtSession.Result ignored = model.session().run(inputs, outputs)) {
-            state.put(0, nextState, 0, STATE_SIZE);
-            return probability.get(0);
+        try {
+            // Outputs are pinned to this detector's buffers, so the result owns nothing that outlives it.
+            model.session().run(inputs, outputs).close();
         } catch (OrtException e) {
             throw new IllegalStateException("Silero VAD inference failed", e);
         }
+        state.put(0, nextState, 0, STATE_SIZE);
+        return probability.get(0);
     }
 
     @Override
