@@ -23,7 +23,9 @@ public record PalaverProperties(
         String encryptionKey,
         String metricsToken,
         String tokenSigningKey,
-        @Valid @NotNull Http http) {
+        @DefaultValue List<String> previousTokenSigningKeys,
+        @Valid @NotNull Http http,
+        @Valid @NotNull RateLimits rateLimits) {
 
     public record Database(String url, String username, String password,
                            @DefaultValue("false") boolean allowEmbedded,
@@ -38,6 +40,11 @@ public record PalaverProperties(
 
     public record Http(@DefaultValue("1MB") DataSize maxJsonBody,
                        @DefaultValue List<String> corsAllowedOrigins) {
+    }
+
+    /** Requests per minute: per client IP on sign-in endpoints, per member or API key elsewhere. */
+    public record RateLimits(@DefaultValue("30") @jakarta.validation.constraints.Positive long authPerMinute,
+                             @DefaultValue("600") @jakarta.validation.constraints.Positive long apiPerMinute) {
     }
 
     public boolean redisConfigured() {

@@ -12,6 +12,10 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+import dev.palaver.server.identity.ApiRateLimitFilter;
+import dev.palaver.server.identity.BearerAuthenticationFilter;
 import dev.palaver.server.platform.config.PalaverProperties;
 import dev.palaver.server.platform.web.ErrorCode;
 import dev.palaver.server.platform.web.Problems;
@@ -29,8 +33,11 @@ class SecurityConfiguration {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, CorsConfigurationSource corsConfigurationSource) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, CorsConfigurationSource corsConfigurationSource,
+                                    BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits) throws Exception {
         http
+                .addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
+                .addFilterAfter(rateLimits, BearerAuthenticationFilter.class)
                 .csrf(csrf -> csrf.disable())
                 .cors(c -> c.configurationSource(corsConfigurationSource))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -54,6 +61,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers("/actuator/**").denyAll()
                         .requestMatchers("/api/docs", "/api/docs/**").permitAll()
+                        .requestMatchers("/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/invitations/*/accept").permitAll()
                         .requestMatchers("/api/**").authenticated()
                         .anyRequest().permitAll());
         return http.build();

@@ -7,6 +7,8 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 
+import dev.palaver.server.platform.ratelimit.RateLimitHeaders;
+import dev.palaver.server.platform.ratelimit.RateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -43,7 +45,9 @@ final class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> api(ApiException e, HttpServletRequest request) {
-        return problem(e.code(), e.getMessage(), request, new HttpHeaders());
+        HttpHeaders headers = e instanceof RateLimitedException limited
+                ? RateLimitHeaders.of(limited.decision()) : new HttpHeaders();
+        return problem(e.code(), e.getMessage(), request, headers);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)

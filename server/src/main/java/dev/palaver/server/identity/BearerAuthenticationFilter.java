@@ -1,0 +1,71 @@
+package dev.palaver.server.identity;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.MDC;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.palaver.server.platform.web.ErrorCode;
+import dev.palaver.server.platform.web.Problems;
+
+/**
+ * {@code Authorization: Bearer <token>} where the token is an access token (JWT) or an API key. A token
+ * that is present but not valid (malformed, expired, revoked, signed with an unknown key) is answered
+ * 401 at once; no token leaves the request anonymous for the authorization rules to judge.
+ */
+public final class BearerAuthenticationFilter extends OncePerRequestFilter {
+
+    private final AccessTokens tokens;
+    private final SessionGuard sessions;
+    private final ApiKeys apiKeys;
+
+    BearerAuthenticationFilter(AccessTokens tokens, SessionGuard sessions, ApiKeys apiKeys) {
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader("Authorization");
+        if (header == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<Caller> caller = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authenticate(header.substring(7).strip()) : Optional.empty();
+        if (caller.isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            Problems.write(request, response, ErrorCode.UNAUTHENTICATED,
+                    "The bearer token is not valid (malformed, expired or revoked).");
+            return;
+        }
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(new CallerAuthentication(caller.get()));
+        SecurityContextHolder.setContext(context);
+        MDC.put("orgId", caller.get().orgId().toString());
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private Optional<Caller> authenticate(String token) {
+        if (token.isEmpty() || token.length() > 4096) {
+            return Optional.empty();
+        }
+        if (ApiKeys.looksLikeKey(token)) {
+            return apiKeys.authenticate(token);
+        }
+        return tokens.verify(token).flatMap(sessions::check);
+    }
+}
