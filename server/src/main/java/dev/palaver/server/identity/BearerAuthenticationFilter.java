@@ -32,6 +32,12 @@ public final class BearerAuthenticationFilter extends OncePerRequestFilter {
         this.apiKeys = apiKeys;
     }
 
+    /** Only the API takes bearer credentials; elsewhere (the metrics scrape) the header means something else. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

@@ -56,7 +56,8 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new AccessInterceptor()).addPathPatterns("/api/**");
+        registry.addInterceptor(new AccessInterceptor()).addPathPatterns("/api/**")
+                .excludePathPatterns("/api/docs", "/api/docs/**");
     }
 
     @Override

@@ -24,11 +24,16 @@ import dev.palaver.testendpoints.TestEndpoints;
                 "palaver.http.cors-allowed-origins=" + SharedPalaverContext.ALLOWED_ORIGIN,
                 "palaver.metrics-token=" + SharedPalaverContext.METRICS_TOKEN,
                 "palaver.admin.email=owner@example.test",
+                "palaver.token-signing-key=" + SharedPalaverContext.TOKEN_SIGNING_KEY,
+                // Tests sign in far more often than people do; the limits have tests of their own.
+                "palaver.rate-limits.auth-per-minute=1000000",
+                "palaver.rate-limits.api-per-minute=1000000",
         })
 public abstract class SharedPalaverContext {
 
     public static final String ALLOWED_ORIGIN = "https://app.example.test";
     public static final String METRICS_TOKEN = "shared-context-metrics-token-7f3a9c1e";
+    public static final String TOKEN_SIGNING_KEY = "shared-context-signing-key-4b1d9e7a2c5f8e3b";
 
     @LocalServerPort
     protected int port;

@@ -32,18 +32,22 @@ class PrometheusNaming {
 
             @Override
             public Meter.Id map(Meter.Id id) {
-                String renamed = RENAMES.get(id.getName());
-                String name = renamed != null ? renamed : id.getName();
-                String unit = renamed != null ? null : id.getBaseUnit();
+                String name = RENAMES.getOrDefault(id.getName(), snakeCase(id.getName()));
+                String unit = RENAMES.containsKey(id.getName()) ? null : id.getBaseUnit();
                 String description = id.getDescription() != null && !id.getDescription().isBlank()
                         ? id.getDescription() : describe(id.getName());
-                if (renamed == null && description.equals(id.getDescription())) {
+                if (name.equals(id.getName()) && description.equals(id.getDescription())) {
                     return id;
                 }
                 return new Meter.Id(name, io.micrometer.core.instrument.Tags.of(id.getTagsAsIterable()), unit,
                         description, id.getType());
             }
         };
+    }
+
+    /** Library meters sometimes embed class names ({@code ...filterchains.BearerAuthenticationFilter.before}). */
+    static String snakeCase(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A readable description from a dotted name, for meters their library left undescribed. */

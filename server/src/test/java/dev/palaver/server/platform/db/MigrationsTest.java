@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.palaver.server.testing.Migrations;
 import dev.palaver.server.testing.SharedPalaverContext;
 import dev.palaver.server.testing.TestDatabases;
 
@@ -24,7 +25,8 @@ class MigrationsTest extends SharedPalaverContext {
         List<String> tables = TestDatabases.queryColumn(db,
                 "select table_name from information_schema.tables where table_schema = 'public' order by table_name");
 
-        assertThat(applied).containsExactly("1:true");
+        assertThat(Migrations.versions()).startsWith("1", "2");
+        assertThat(applied).containsExactlyElementsOf(Migrations.versions().stream().map(v -> v + ":true").toList());
         assertThat(tables).contains("organizations", "users", "memberships", "flyway_schema_history");
     }
 }
