@@ -930,7 +930,7 @@ public final class CallSession {
     private void runTools() {
         Reply r = reply;
         Round round = r.round();
-        r.working.add(new AssistantMessage(round.text.toString(), round.calls, false));
+        r.working.add(new AssistantMessage(round.text.toString().strip(), round.calls, false));
         if (r.toolRounds >= settings.maxToolRounds()) {
             for (ToolCall call : round.calls) {
                 recordToolResult(r, call, ToolResult.error("Not run: this reply has used all "
