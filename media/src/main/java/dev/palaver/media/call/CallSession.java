@@ -300,6 +300,11 @@ public final class CallSession {
             }
             return false;
         }
+        if (ended) {
+            // The call ended between the check above and the offer; end() may already have emptied the box.
+            mailbox.clear();
+            return false;
+        }
         wake();
         return true;
     }
@@ -542,7 +547,7 @@ public final class CallSession {
         }
         if (turn.candidate) {
             long voiced = silenceOnset - turn.utteranceOnset;
-            if (voiced < settings.interruptionThreshold().toNanos() || !reply.kind.interruptible()) {
+            if (reply == null || voiced < settings.interruptionThreshold().toNanos() || !reply.kind.interruptible()) {
                 dropCandidate();
             }
             // Otherwise speech long enough to interrupt is waiting for its words (backchannel or not).

@@ -11,6 +11,7 @@ import dev.palaver.media.llm.AssistantMessage;
 import dev.palaver.media.llm.ToolDefinition;
 import dev.palaver.media.llm.ToolResult;
 import dev.palaver.media.transport.InMemoryTransport;
+import dev.palaver.media.tts.TextToSpeech;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -328,5 +329,104 @@ class WatchdogTest {
         assertThat(h.session.state()).isEqualTo(CallState.LISTENING);
         assertThat(h.lastAgentMessage()).isEqualTo(AssistantMessage.of("Hello."));
         h.hangUpAndAssertReleased();
+    }
+
+    @Test
+    void fallbackModelServesTheRestOfTheCall() {
+        CallHarness h = new CallHarness();
+        h.sttScript.transcripts("One?", "Two?");
+        h.llmScript.replies(FakeReply.fails("down"));
+        FakeLanguageModel fallback = FakeLanguageModel.builder(h.clock).timeToFirstToken(Latency.millis(100))
+                .replies(FakeReply.says("First."), FakeReply.says("Second.")).build();
+        h.extra = b -> b.fallbackLanguageModel(fallback);
+        h.start();
+
+        h.speakMillis(600).silenceMillis(2000).speakMillis(600).silenceMillis(2000);
+
+        assertThat(h.llm.requests()).hasSize(1);
+        assertThat(fallback.requests()).hasSize(2);
+        assertThat(h.agentMessages()).extracting(AssistantMessage::text).containsExactly("First.", "Second.");
+        h.hangUpAndAssertReleased();
+    }
+
+    @Test
+    void recogniserThatCannotOpenIsReplacedByTheFallback() {
+        CallHarness h = new CallHarness();
+        FakeSpeechToText fallback = FakeSpeechToText.builder(h.clock).transcripts("Hello?").build();
+        h.llmScript.replies(FakeReply.says("Hi."));
+        h.extra = b -> b.speechToText(listener -> {
+            throw new IllegalStateException("401 unauthorized");
+        }).fallbackSpeechToText(fallback);
+        h.start();
+
+        h.speakMillis(600).silenceMillis(2000);
+
+        assertThat(h.callerMessages()).containsExactly("Hello?");
+        assertThat(h.events(CallEvent.ErrorOccurred.class)).extracting(CallEvent.ErrorOccurred::message)
+                .containsExactly("401 unauthorized");
+        h.session.hangUp();
+        h.clock.runDueTasks();
+        assertThat(fallback.openStreams()).isZero();
+    }
+
+    @Test
+    void callWithNoWorkingRecogniserEnds() {
+        CallHarness h = new CallHarness();
+        h.settings.firstMessage("Hello.");
+        h.extra = b -> b.speechToText(listener -> {
+            throw new IllegalStateException("401 unauthorized");
+        });
+        h.start();
+
+        assertThat(endReason(h)).isEqualTo(EndReason.PROVIDER_FAILURE);
+        assertThat(h.transport.hungUp()).isTrue();
+        assertThat(h.tts.requests()).isEmpty();
+        assertThat(h.clock.pendingTasks()).isZero();
+    }
+
+    @Test
+    void synthesisFailingMidPieceKeepsWhatArrivedAndCarriesOn() {
+        CallHarness h = oneQuestion();
+        h.llmScript.replies(FakeReply.says("Yes, we are. Until six."));
+        TextToSpeech halfBroken = (text, listener) -> {
+            h.clock.schedule(Duration.ofMillis(50), () -> {
+                listener.onAudio(new short[1600]);
+                if (text.startsWith("Yes")) {
+                    listener.onError("connection reset");
+                } else {
+                    listener.onDone();
+                }
+            });
+            return () -> { };
+        };
+        h.extra = b -> b.textToSpeech(halfBroken);
+        h.start();
+
+        h.speakMillis(1000).silenceMillis(2000);
+
+        assertThat(h.transport.framesSent()).isEqualTo(10);
+        assertThat(h.events(CallEvent.ErrorOccurred.class)).extracting(CallEvent.ErrorOccurred::component)
+                .containsExactly("tts");
+        assertThat(h.session.state()).isEqualTo(CallState.LISTENING);
+        h.session.hangUp();
+        h.clock.runDueTasks();
+        assertThat(h.session.diagnostics().openProviderStreams()).isZero();
+    }
+
+    @Test
+    void goodbyeCannotBeInterrupted() {
+        CallHarness h = new CallHarness();
+        h.settings.silenceTimeout(Duration.ofSeconds(1)).maxReprompts(0)
+                .goodbyeMessage("Thank you for calling, have a wonderful day, goodbye.");
+        h.sttScript.transcripts("Wait!");
+        h.start();
+
+        h.silenceMillis(1200).speakMillis(600).silenceMillis(1000);
+
+        assertThat(h.transport.clears()).isZero();
+        assertThat(endReason(h)).isEqualTo(EndReason.SILENCE_TIMEOUT);
+        assertThat(h.lastAgentMessage()).isEqualTo(
+                AssistantMessage.of("Thank you for calling, have a wonderful day, goodbye."));
+        h.assertReleasedEverything();
     }
 }
