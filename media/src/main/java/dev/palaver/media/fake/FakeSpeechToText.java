@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scripted recognition. Each stream answers its n-th {@code endOfSpeech()} with the n-th scripted
@@ -25,6 +26,7 @@ public final class FakeSpeechToText implements SpeechToText {
     private final Set<Integer> failOn;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
+    private final AtomicLong speechSamples = new AtomicLong();
 
     private FakeSpeechToText(Builder b) {
         scheduler = b.scheduler;
@@ -55,6 +57,11 @@ public final class FakeSpeechToText implements SpeechToText {
         return opened.get();
     }
 
+    /** Non-silent samples pushed into all streams so far. */
+    public long speechSamplesReceived() {
+        return speechSamples.get();
+    }
+
     private String transcript(int utterance) {
         return utterance < transcripts.size() ? transcripts.get(utterance) : "";
     }
@@ -76,6 +83,7 @@ public final class FakeSpeechToText implements SpeechToText {
                 return;
             }
             speechSamples += frame.length;
+            FakeSpeechToText.this.speechSamples.addAndGet(frame.length);
             int current = utterance;
             String words = transcript(current);
             if (partialAfter != null && !partialSent && !words.isBlank()

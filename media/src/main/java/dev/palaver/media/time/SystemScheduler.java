@@ -1,6 +1,8 @@
 package dev.palaver.media.time;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -16,11 +18,13 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SystemScheduler.class);
 
     private final ScheduledThreadPoolExecutor executor;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     public SystemScheduler() {
         executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "palaver-timer");
             thread.setDaemon(true);
+            threads.add(thread);
             return thread;
         });
         // Cancelled timers are removed at once: calls cancel far more timers than they let fire.
@@ -49,8 +53,11 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     public void close() {
         executor.shutdownNow();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("Timer thread did not stop within 5 s");
+            // The pool counts as terminated while its thread is still on its way out: join it too.
+            for (Thread thread : threads) {
+                if (!thread.join(Duration.ofSeconds(5))) {
+                    log.warn("Timer thread did not stop within 5 s");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

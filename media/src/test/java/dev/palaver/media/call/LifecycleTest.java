@@ -317,4 +317,40 @@ class LifecycleTest {
         assertThat(h.lastAgentMessage().text()).isEqualTo(reply.toString().strip());
         h.hangUpAndAssertReleased();
     }
+
+    @Test
+    void callerInputIsBounded() {
+        CallHarness h = new CallHarness();
+        h.sttScript.transcripts("ab".repeat(1500));
+        h.llmScript.replies(FakeReply.says("Okay."), FakeReply.says("Okay."));
+        h.start();
+
+        h.speakMillis(600).silenceMillis(2000);
+        for (int i = 0; i < 40; i++) {
+            h.transport.receiveDtmf('7');
+        }
+        h.transport.receiveDtmf('#');
+        h.silenceMillis(2000);
+
+        assertThat(h.callerMessages().get(0)).hasSize(2000);
+        assertThat(h.callerMessages().get(1)).isEqualTo("[DTMF] " + "7".repeat(32));
+        h.hangUpAndAssertReleased();
+    }
+
+    @Test
+    void toolResultsAreBounded() {
+        CallHarness h = new CallHarness();
+        h.sttScript.transcripts("Read me everything.");
+        h.toolScript.tool(new ToolDefinition("dump", "Dumps", "{}"), Latency.millis(10),
+                args -> dev.palaver.media.llm.ToolResult.ok("x".repeat(10_000)));
+        h.llmScript.replies(FakeReply.callsTool("c1", "dump", "{}"), FakeReply.says("That's a lot."));
+        h.start();
+
+        h.speakMillis(600).silenceMillis(2000);
+
+        assertThat(h.llm.requests().get(1).messages().getLast())
+                .isInstanceOfSatisfying(dev.palaver.media.llm.ToolMessage.class,
+                        m -> assertThat(m.content()).hasSize(4000));
+        h.hangUpAndAssertReleased();
+    }
 }

@@ -228,6 +228,8 @@ class WatchdogTest {
 
         assertThat(h.callerMessages()).containsExactly("Are you open today?");
         assertThat(h.lastAgentMessage()).isEqualTo(AssistantMessage.of("Yes."));
+        // The whole second of speech was replayed into the fallback, which heard nothing live.
+        assertThat(fallback.speechSamplesReceived()).isEqualTo(16_000);
         assertThat(h.stt.openStreams()).isZero();
         assertThat(fallback.openStreams()).isEqualTo(1);
         assertThat(firstFrameAfter(h, SPEECH_END) - SPEECH_END).isLessThanOrEqualTo(3000);
@@ -428,5 +430,22 @@ class WatchdogTest {
         assertThat(h.lastAgentMessage()).isEqualTo(
                 AssistantMessage.of("Thank you for calling, have a wonderful day, goodbye."));
         h.assertReleasedEverything();
+    }
+
+    @Test
+    void fillerRepeatsWhileTheWaitGoesOn() {
+        CallHarness h = oneQuestion();
+        h.settings.fillerAfter(Duration.ofSeconds(2)).fillerMessage("One moment.");
+        h.toolScript.tool(new ToolDefinition("check_hours", "Opening hours", "{}", Duration.ofSeconds(10)),
+                Latency.millis(6000), args -> ToolResult.ok("9-18"));
+        h.llmScript.replies(FakeReply.callsTool("c1", "check_hours", "{}"), FakeReply.says("Until six."));
+        h.start();
+
+        h.speakMillis(1000).silenceMillis(9000);
+
+        assertThat(h.tts.requests()).containsExactly("One moment.", "One moment.", "One moment.", "Until six.");
+        long end = h.frameTimesMillis().getLast();
+        assertThat(h.longestDeadAirMillis(SPEECH_END, end)).isLessThanOrEqualTo(3000);
+        h.hangUpAndAssertReleased();
     }
 }
