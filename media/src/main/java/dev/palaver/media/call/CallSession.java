@@ -228,7 +228,7 @@ public final class CallSession {
             throw new IllegalStateException("call " + callId + " already started");
         }
         post(new Start());
-        transport.start(new TransportInput());
+        transport.start(new EventAdapters.TransportInput(this::post));
         if (loopMode == LoopMode.VIRTUAL_THREAD) {
             loopThread = Thread.ofVirtual().name("palaver-call-" + callId).start(this::runLoop);
         }
@@ -855,7 +855,7 @@ public final class CallSession {
         }
         timers.arm(TimerKind.LLM_STALL, settings.providerStallTimeout());
         try {
-            r.llm = llm.current().stream(request, new LlmListener(r.llmStreamId));
+            r.llm = llm.current().stream(request, new EventAdapters.Completion(r.llmStreamId, this::post));
         } catch (RuntimeException e) {
             r.llm = null;
             onLlmFailure(describe(e), now);
@@ -1096,7 +1096,7 @@ public final class CallSession {
         }
         timers.arm(TimerKind.TTS_STALL, settings.providerStallTimeout());
         try {
-            r.synthesis = tts.current().synthesize(next.text, new TtsListener(r.synthesisId));
+            r.synthesis = tts.current().synthesize(next.text, new EventAdapters.Synthesis(r.synthesisId, this::post));
         } catch (RuntimeException e) {
             r.synthesis = null;
             onTtsFailure(describe(e));
@@ -1404,7 +1404,7 @@ public final class CallSession {
         while (true) {
             sttStreamId = ++nextId;
             try {
-                sttStream = stt.current().open(new SttListener(sttStreamId));
+                sttStream = stt.current().open(new EventAdapters.Recognition(sttStreamId, this::post));
                 return true;
             } catch (RuntimeException e) {
                 sttStream = null;
@@ -1450,7 +1450,7 @@ public final class CallSession {
         summaryText.setLength(0);
         timers.arm(TimerKind.SUMMARY_STALL, settings.providerStallTimeout());
         try {
-            summaryStream = summaryModel.stream(request, new SummaryListener(summaryStreamId));
+            summaryStream = summaryModel.stream(request, new EventAdapters.Summary(summaryStreamId, this::post));
         } catch (RuntimeException e) {
             summaryStream = null;
             onSummaryFailure(describe(e));
@@ -1596,134 +1596,6 @@ public final class CallSession {
 
     private static String clip(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max);
-    }
-
-    // =====================================================================================================
-    // Listeners: run on provider and transport threads, and only post
-    // =====================================================================================================
-
-    private final class TransportInput implements Transport.Listener {
-        @Override
-        public void onAudio(short[] frame) {
-            post(new AudioReceived(frame));
-        }
-
-        @Override
-        public void onMarkPlayed(String name) {
-            post(new MarkPlayed(name));
-        }
-
-        @Override
-        public void onDtmf(char digit) {
-            post(new DtmfReceived(digit));
-        }
-
-        @Override
-        public void onClosed() {
-            post(new TransportClosed());
-        }
-    }
-
-    private final class SttListener implements SpeechToText.Listener {
-        private final long stream;
-
-        SttListener(long stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onPartial(String text) {
-            post(new TranscriptPartial(stream, text));
-        }
-
-        @Override
-        public void onFinal(String text, boolean flushed) {
-            post(new TranscriptFinal(stream, text, flushed));
-        }
-
-        @Override
-        public void onError(String message) {
-            post(new SttFailed(stream, message));
-        }
-    }
-
-    private final class LlmListener implements LanguageModel.Listener {
-        private final long stream;
-
-        LlmListener(long stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onText(String delta) {
-            post(new LlmText(stream, delta));
-        }
-
-        @Override
-        public void onToolCall(ToolCall call) {
-            post(new LlmToolCall(stream, call));
-        }
-
-        @Override
-        public void onDone() {
-            post(new LlmDone(stream));
-        }
-
-        @Override
-        public void onError(String message) {
-            post(new LlmFailed(stream, message));
-        }
-    }
-
-    private final class TtsListener implements TextToSpeech.Listener {
-        private final long stream;
-
-        TtsListener(long stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onAudio(short[] pcm) {
-            post(new TtsAudio(stream, pcm));
-        }
-
-        @Override
-        public void onDone() {
-            post(new TtsDone(stream));
-        }
-
-        @Override
-        public void onError(String message) {
-            post(new TtsFailed(stream, message));
-        }
-    }
-
-    private final class SummaryListener implements LanguageModel.Listener {
-        private final long stream;
-
-        SummaryListener(long stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void onText(String delta) {
-            post(new SummaryText(stream, delta));
-        }
-
-        @Override
-        public void onToolCall(ToolCall call) {
-            // A summary request offers no tools.
-        }
-
-        @Override
-        public void onDone() {
-            post(new SummaryDone(stream));
-        }
-
-        @Override
-        public void onError(String message) {
-            post(new SummaryFailed(stream, message));
-        }
     }
 
     // =====================================================================================================

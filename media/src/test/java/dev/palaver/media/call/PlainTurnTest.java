@@ -28,6 +28,8 @@ class PlainTurnTest {
 
         h.speakMillis(1000).silenceMillis(2000);
 
+        // Every frame of the caller's speech went to the recogniser as it arrived.
+        assertThat(h.stt.speechSamplesReceived()).isEqualTo(16_000);
         assertThat(h.conversation()).containsExactly(
                 AssistantMessage.of("Hello."),
                 new UserMessage("What time is it?"),
