@@ -134,7 +134,6 @@ public final class CallSession {
     private final Scheduler scheduler;
     private final CallEventSink sink;
     private final LoopMode loopMode;
-    private final long stallNanos;
     private final long maxBufferedSamples;
 
     // ---- the loop: safe from any thread
@@ -191,7 +190,6 @@ public final class CallSession {
         scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
         sink = Objects.requireNonNull(b.sink, "sink");
         loopMode = Objects.requireNonNull(b.loopMode, "loopMode");
-        stallNanos = settings.providerStallTimeout().toNanos();
         maxBufferedSamples = settings.maxBufferedAudio().toMillis() * AudioFormat.SAMPLE_RATE / 1000;
         mailbox = new Mailbox(settings.mailboxCapacity());
         machine = new StateMachine(callId);
