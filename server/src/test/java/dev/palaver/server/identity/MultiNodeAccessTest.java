@@ -68,6 +68,26 @@ class MultiNodeAccessTest {
     }
 
     @Test
+    void anOrganizationsOwnLimitReplacesTheDefault() {
+        IdentityFixtures.Org org = fixtures.organization();
+        String owner = "Bearer " + fixtures.accessToken(org, Role.OWNER);
+        var patch = http1.request("/api/v1/orgs/current").header("Authorization", owner)
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"rateLimitPerMinute\":3}"));
+        var updated = http1.send(patch);
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        assertThat(Http.json(updated).get("rateLimitPerMinute").asInt()).isEqualTo(3);
+
+        String member = "Bearer " + fixtures.accessToken(org, Role.MEMBER);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(http1.get("/api/v1/me", "Authorization", member).statusCode());
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        assertThat(http1.get("/api/v1/me", "Authorization", member).headers().firstValue("RateLimit-Limit")).hasValue("3");
+    }
+
+    @Test
     void aTokenRevokedOnOneNodeIsRefusedOnTheOtherWithinASecond() {
         IdentityFixtures.Org org = fixtures.organization();
         String bearer = "Bearer " + fixtures.accessToken(org, Role.MEMBER);
