@@ -35,6 +35,8 @@ class MultiNodeAccessTest {
         settings.put("palaver.redis-url", TestRedis.sharedUrl());
         settings.put("palaver.token-signing-key", "multi-node-signing-key-0123456789abcdef");
         settings.put("palaver.rate-limits.api-per-minute", Long.toString(API_LIMIT));
+        // Far longer than the 1 s the revocation tests allow: only the Redis relay can make them pass.
+        settings.put("palaver.revocation-cache", "60s");
         node1 = PalaverApps.start(settings);
         node2 = PalaverApps.start(settings);
         http1 = new Http(PalaverApps.port(node1));
