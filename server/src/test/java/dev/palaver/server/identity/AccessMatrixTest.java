@@ -58,6 +58,9 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("POST /api/v1/api-keys", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/api-keys/{id}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("GET /api/v1/audit", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("GET /api/v1/provider-credentials", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
     }
 
     private IdentityFixtures fixtures;
