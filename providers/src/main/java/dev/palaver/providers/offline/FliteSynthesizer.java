@@ -7,6 +7,7 @@ import dev.palaver.media.audio.Resampler;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -25,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe by serialization: flite keeps process-wide state (voice list, lexicons, the voices' feature
  * tables) that synthesis mutates, so every native call in the process takes one lock. A sentence takes tens
  * of milliseconds; callers needing parallel synthesis use several processes or a cloud voice.
+ *
+ * <p>Repeatable: the same text and voice always give the same samples. The clustergen voices (slt, rms, awb)
+ * excite unvoiced sounds with noise from libc's {@code rand()}, so each synthesis first seeds it.
  */
+// Calling C is what this class is for; the JVM runs with --enable-native-access=ALL-UNNAMED.
+@SuppressWarnings("restricted")
 public final class FliteSynthesizer {
     public static final String LIBRARY = "libflite.so.1";
     /** Where voice {@code v} lives: {@code String.formatted(v)} gives its library. */
@@ -38,6 +44,7 @@ public final class FliteSynthesizer {
     private static final Logger log = LoggerFactory.getLogger(FliteSynthesizer.class);
     /** flite's C state is per process, not per instance, so the lock is too. */
     private static final ReentrantLock NATIVE = new ReentrantLock();
+    private static final int NOISE_SEED = 1;
 
     private static final AddressLayout POINTER = ValueLayout.ADDRESS;
     /** {@code cst_wave} from flite/cst_wave.h. */
@@ -54,13 +61,16 @@ public final class FliteSynthesizer {
     private static final long SAMPLES = WAVE.byteOffset(groupElement("samples"));
 
     private final String voiceLibraryPattern;
+    private final MethodHandle seedNoise;
     private final MethodHandle textToWave;
     private final MethodHandle deleteWave;
     /** Voice name to its {@code cst_voice*}; guarded by {@link #NATIVE}. */
     private final Map<String, MemorySegment> voices = new HashMap<>();
 
-    private FliteSynthesizer(String voiceLibraryPattern, MethodHandle textToWave, MethodHandle deleteWave) {
+    private FliteSynthesizer(String voiceLibraryPattern, MethodHandle seedNoise, MethodHandle textToWave,
+                             MethodHandle deleteWave) {
         this.voiceLibraryPattern = voiceLibraryPattern;
+        this.seedNoise = seedNoise;
         this.textToWave = textToWave;
         this.deleteWave = deleteWave;
     }
@@ -77,7 +87,10 @@ public final class FliteSynthesizer {
     public static FliteSynthesizer load(String library, String voiceLibraryPattern) throws EngineUnavailableException {
         NativeLibrary flite = NativeLibrary.open(library, INSTALL_COMMAND);
         MethodHandle init = flite.function("flite_init", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        MemorySegment srand = Linker.nativeLinker().defaultLookup().find("srand")
+                .orElseThrow(() -> new IllegalStateException("the C library has no srand"));
         FliteSynthesizer synthesizer = new FliteSynthesizer(voiceLibraryPattern,
+                Linker.nativeLinker().downcallHandle(srand, FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)),
                 flite.function("flite_text_to_wave", FunctionDescriptor.of(POINTER, POINTER, POINTER)),
                 flite.function("delete_wave", FunctionDescriptor.ofVoid(POINTER)));
         NATIVE.lock();
@@ -124,7 +137,9 @@ public final class FliteSynthesizer {
         short[] samples;
         NATIVE.lock();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment wave = (MemorySegment) textToWave.invokeExact(arena.allocateFrom(ascii), voice(voice));
+            MemorySegment registered = voice(voice);
+            seedNoise.invokeExact(NOISE_SEED);
+            MemorySegment wave = (MemorySegment) textToWave.invokeExact(arena.allocateFrom(ascii), registered);
             if (wave.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("flite produced no wave for voice " + voice);
             }

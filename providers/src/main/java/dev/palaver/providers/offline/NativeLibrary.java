@@ -11,6 +11,8 @@ import java.lang.invoke.MethodHandle;
  * A shared library opened with the dynamic loader, and downcall handles to its functions. Libraries are
  * opened in the global arena: they stay mapped for the life of the process, as their C state is process-wide.
  */
+// Calling C is what this class is for; the JVM runs with --enable-native-access=ALL-UNNAMED.
+@SuppressWarnings("restricted")
 final class NativeLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
 

@@ -93,7 +93,8 @@ public final class PocketsphinxRecognizer implements AutoCloseable {
 
     /** Downcall handles into libpocketsphinx and libsphinxbase. */
     record Functions(MethodHandle args, MethodHandle parseConfig, MethodHandle freeConfig, MethodHandle init,
-                     MethodHandle startUtterance, MethodHandle processRaw, MethodHandle endUtterance,
+                     MethodHandle features, MethodHandle getCepstralMean, MethodHandle setCepstralMean,
+                     MethodHandle startStream, MethodHandle startUtterance, MethodHandle processRaw, MethodHandle endUtterance,
                      MethodHandle hypothesis, MethodHandle free) {
     }
 
@@ -131,6 +132,10 @@ public final class PocketsphinxRecognizer implements AutoCloseable {
                 sphinxbase.function("cmd_ln_parse_r", FunctionDescriptor.of(pointer, pointer, pointer, integer, pointer, integer)),
                 sphinxbase.function("cmd_ln_free_r", FunctionDescriptor.of(integer, pointer)),
                 pocketsphinx.function("ps_init", FunctionDescriptor.of(pointer, pointer)),
+                pocketsphinx.function("ps_get_feat", FunctionDescriptor.of(pointer, pointer)),
+                sphinxbase.function("cmn_live_get", FunctionDescriptor.ofVoid(pointer, pointer)),
+                sphinxbase.function("cmn_live_set", FunctionDescriptor.ofVoid(pointer, pointer)),
+                pocketsphinx.function("ps_start_stream", FunctionDescriptor.of(integer, pointer)),
                 pocketsphinx.function("ps_start_utt", FunctionDescriptor.of(integer, pointer)),
                 pocketsphinx.function("ps_process_raw",
                         FunctionDescriptor.of(integer, pointer, pointer, ValueLayout.JAVA_LONG, integer, integer)),
@@ -174,31 +179,45 @@ public final class PocketsphinxRecognizer implements AutoCloseable {
 
     /** The transcript of {@code samples[offset .. offset + length)}. */
     public String recognize(short[] samples, int offset, int length) {
+        return recognize(null, samples, offset, length);
+    }
+
+    String recognize(PocketsphinxChannel channel, short[] samples, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, samples.length);
         if (length > settings.maxUtteranceSamples()) {
             throw new IllegalArgumentException(length + " samples exceed the longest utterance, "
                     + settings.maxUtterance());
         }
-        try (PocketsphinxUtterance utterance = startUtterance()) {
+        try (PocketsphinxUtterance utterance = startUtterance(channel)) {
             utterance.feed(samples, offset, length);
             return utterance.finish();
         }
     }
 
     /**
-     * Starts recognizing audio that arrives in pieces. Waits up to the acquire timeout for a free decoder.
+     * Starts recognizing audio that arrives in pieces, independent of any other utterance. Waits up to the
+     * acquire timeout for a free decoder.
      *
      * @throws IllegalStateException if none became free in time, or the recognizer is closed
      */
     public PocketsphinxUtterance startUtterance() {
+        return startUtterance(null);
+    }
+
+    /** A channel for one audio source, such as a caller: its utterances adapt to it one after another. */
+    public PocketsphinxChannel newChannel() {
+        return new PocketsphinxChannel(this);
+    }
+
+    PocketsphinxUtterance startUtterance(PocketsphinxChannel channel) {
         PocketsphinxDecoder decoder = acquire();
         try {
-            decoder.start();
+            decoder.start(channel == null ? null : channel.mean());
         } catch (RuntimeException e) {
             release(decoder, false);
             throw e;
         }
-        return new PocketsphinxUtterance(this, decoder, settings.maxUtteranceSamples());
+        return new PocketsphinxUtterance(this, decoder, channel, settings.maxUtteranceSamples());
     }
 
     /** Frees the idle decoders now and the busy ones as their utterances end; new utterances are refused. */
@@ -296,7 +315,12 @@ public final class PocketsphinxRecognizer implements AutoCloseable {
             if (decoder.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("ps_init failed with " + arguments);
             }
-            return new PocketsphinxDecoder(functions, arena, decoder);
+            try {
+                return new PocketsphinxDecoder(functions, arena, decoder);
+            } catch (RuntimeException e) {
+                int freed = (int) functions.free().invokeExact(decoder);
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;

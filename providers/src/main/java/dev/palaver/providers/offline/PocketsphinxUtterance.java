@@ -9,12 +9,15 @@ import java.util.Objects;
  */
 public final class PocketsphinxUtterance implements AutoCloseable {
     private final PocketsphinxRecognizer recognizer;
+    private final PocketsphinxChannel channel;
     private final long maxSamples;
     private PocketsphinxDecoder decoder;
     private long samples;
 
-    PocketsphinxUtterance(PocketsphinxRecognizer recognizer, PocketsphinxDecoder decoder, long maxSamples) {
+    PocketsphinxUtterance(PocketsphinxRecognizer recognizer, PocketsphinxDecoder decoder, PocketsphinxChannel channel,
+                          long maxSamples) {
         this.recognizer = recognizer;
+        this.channel = channel;
         this.decoder = decoder;
         this.maxSamples = maxSamples;
     }
@@ -55,12 +58,18 @@ public final class PocketsphinxUtterance implements AutoCloseable {
         return active().hypothesis();
     }
 
-    /** Ends the utterance and returns its transcript (empty if no words were heard); frees the decoder. */
+    /**
+     * Ends the utterance and returns its transcript (empty if no words were heard); frees the decoder. An
+     * utterance of a channel passes what it learnt about the audio on to the channel's next one.
+     */
     public String finish() {
         PocketsphinxDecoder active = active();
         try {
             active.end();
             String text = active.hypothesis();
+            if (channel != null) {
+                channel.adapt(active.mean());
+            }
             abandon(true);
             return text;
         } catch (RuntimeException e) {
@@ -69,7 +78,7 @@ public final class PocketsphinxUtterance implements AutoCloseable {
         }
     }
 
-    /** Discards the utterance if it was not finished; does nothing otherwise. */
+    /** Discards the utterance if it was not finished, leaving its channel as it was; does nothing otherwise. */
     @Override
     public void close() {
         if (decoder == null) {
