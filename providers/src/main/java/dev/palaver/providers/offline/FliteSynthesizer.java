@@ -122,7 +122,7 @@ public final class FliteSynthesizer {
     }
 
     /**
-     * Speaks {@code text} (at most {@value SynthesisText#MAX_LENGTH} characters) with {@code voice}, one of
+     * Speaks {@code text} (at most {@value OfflineSpeech#MAX_TEXT_LENGTH} characters) with {@code voice}, one of
      * {@link #VOICES}. Returns PCM16 mono at 16 kHz; 8 kHz voices are resampled. Blank text gives no samples.
      */
     public short[] synthesize(String text, String voice) {

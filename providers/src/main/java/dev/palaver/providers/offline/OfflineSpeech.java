@@ -20,6 +20,8 @@ public final class OfflineSpeech implements AutoCloseable {
     public static final String FLITE = "flite";
     public static final String FREETTS = "freetts";
     public static final String POCKETSPHINX = "pocketsphinx";
+    /** Longest text one synthesis call accepts, whichever engine speaks. */
+    public static final int MAX_TEXT_LENGTH = SynthesisText.MAX_LENGTH;
 
     private static final Logger log = LoggerFactory.getLogger(OfflineSpeech.class);
 
@@ -97,9 +99,9 @@ public final class OfflineSpeech implements AutoCloseable {
         }
         for (OfflineSpeechStatus status : List.of(textToSpeech, speechToText)) {
             if (status.degraded()) {
-                log.warn(status.summary());
+                log.warn("{}", status.summary());
             } else {
-                log.info(status.summary());
+                log.info("{}", status.summary());
             }
         }
         return new OfflineSpeech(flite, freeTts, pocketsphinx, textToSpeech, speechToText);

@@ -67,6 +67,13 @@ class OfflineSpeechTest {
     }
 
     @Test
+    void textBeyondTheBoundIsRejectedByEitherEngine() {
+        String tooLong = "a".repeat(OfflineSpeech.MAX_TEXT_LENGTH + 1);
+        assertThatThrownBy(() -> speech.synthesize(tooLong)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> speech.synthesize(tooLong, "kevin16")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void audioAtOtherRatesIsConvertedBeforeRecognition() {
         short[] wideband = speech.synthesize(SENTENCE);
         short[] browser = Resampler.convert(wideband, 16_000, 48_000);
