@@ -62,6 +62,9 @@ select_jdk() {
   export PATH="$JAVA_HOME/bin:$PATH"
 }
 
+# Maven's own Guava calls sun.misc.Unsafe, which JDK 25 warns about on every run.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 || apt_install maven
 }
