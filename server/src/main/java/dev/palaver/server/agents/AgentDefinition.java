@@ -11,6 +11,8 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.palaver.media.call.CallSettings;
@@ -217,7 +219,9 @@ public record AgentDefinition(
      * Schema of {@code "type": "object"}). Only its shape is checked on save; the call itself (address
      * rules, signature, timeout) is the tool runner's.
      */
-    public record HttpTool(String name, String description, String url, ObjectNode schema) {
+    public record HttpTool(String name, String description, String url,
+                           @Schema(implementation = Object.class, description = "JSON Schema of the tool's arguments")
+                           ObjectNode schema) {
         public HttpTool {
             Objects.requireNonNull(name, "name");
             description = Objects.requireNonNullElse(description, "");

@@ -1,5 +1,9 @@
 package dev.palaver.server.agents;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +75,8 @@ class AgentsController {
 
     @PostMapping
     @Access(role = Role.ADMIN, scope = Scopes.AGENTS_WRITE)
-    ResponseEntity<ObjectNode> create(Caller caller, @DefinitionSchema @RequestBody JsonNode body) {
+    @DefinitionBody
+    ResponseEntity<ObjectNode> create(Caller caller, @RequestBody JsonNode body) {
         Agents.Stored created = agents.create(caller, definition(body));
         return ResponseEntity.created(URI.create("/api/v1/agents/" + created.id()))
                 .eTag(tag(created.version())).body(view(created));
@@ -87,9 +92,10 @@ class AgentsController {
     /** Replaces the definition (a new version). {@code If-Match: "3"} makes it fail with 409 unless the agent is at version 3. */
     @PutMapping("/{id}")
     @Access(role = Role.ADMIN, scope = Scopes.AGENTS_WRITE)
+    @DefinitionBody
     ResponseEntity<ObjectNode> update(Caller caller, @PathVariable UUID id,
                                       @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-                                      @DefinitionSchema @RequestBody JsonNode body) {
+                                      @RequestBody JsonNode body) {
         Integer expected = expectedVersion(ifMatch);
         Agents.Stored updated = agents.update(caller, id, definition(body), expected);
         return ResponseEntity.ok().eTag(tag(updated.version())).body(view(updated));
@@ -174,13 +180,13 @@ class AgentsController {
     }
 
     /**
-     * The request body in the API description: the body is read as a JSON tree (so that every field error
-     * can be reported with its path), but it has the shape of {@link AgentDefinition}.
+     * The request body in the API description. The body is read as a JSON tree, so that every field error
+     * can be reported with its path, but it has the shape of {@link AgentDefinition}.
      */
-    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
-    @java.lang.annotation.Target(java.lang.annotation.ElementType.PARAMETER)
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-            content = @Content(schema = @Schema(implementation = AgentDefinition.class)))
-    @interface DefinitionSchema {
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.METHOD)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = AgentDefinition.class)))
+    @interface DefinitionBody {
     }
 }

@@ -287,6 +287,7 @@ class AgentsApiTest extends SharedPalaverContext {
         assertThat(get(http, admin, "/api/v1/agents/" + id).statusCode()).isEqualTo(404);
         assertThat(get(http, admin, "/api/v1/agents").body()).doesNotContain(id);
         assertThat(get(http, admin, "/api/v1/agents/" + id + "/versions").statusCode()).isEqualTo(404);
+        assertThat(get(http, admin, "/api/v1/agents/" + id + "/versions/1").statusCode()).isEqualTo(404);
         assertThat(put(http, admin, id, llmAgent(name).toString()).statusCode()).isEqualTo(404);
         assertThat(delete(http, admin, id).statusCode()).isEqualTo(404);
         UUID agentId = UUID.fromString(id);
@@ -414,6 +415,38 @@ class AgentsApiTest extends SharedPalaverContext {
         assertThat(support.knowledgeBaseIds()).containsExactly(UUID.fromString(AgentFixtures.KNOWLEDGE_BASE));
         assertThat(support.voiceFor(support.providers().tts().choices().get(0))).isEqualTo("rachel");
         assertThat(support.voiceFor(support.providers().tts().choices().get(1))).as("the agent's voice").isEqualTo("alloy");
+    }
+
+    @Test
+    void aSaveByAnApiKeyRecordsTheKeyAsItsAuthor() {
+        UUID org = IdentityTestAccess.organization(context);
+        String admin = IdentityTestAccess.adminToken(context, org);
+        JsonNode key = Http.json(http.postJson("/api/v1/api-keys", "{\"name\":\"deploy\",\"scopes\":[\"agents:write\"]}",
+                "Authorization", "Bearer " + admin));
+        String id = create(http, key.get("secret").asString(), llmAgent(unique("Automated")));
+
+        JsonNode version = Http.json(get(http, admin, "/api/v1/agents/" + id + "/versions/1"));
+
+        assertThat(version.get("createdByApiKey").asString()).isEqualTo(key.get("key").get("id").asString());
+        assertThat(version.has("createdByUser")).isFalse();
+        assertThat(jdbc().sql("select actor_key from audit_events where action = 'agent.created' and target_id = ?")
+                .param(id).query(UUID.class).single()).hasToString(key.get("key").get("id").asString());
+    }
+
+    @Test
+    void theApiDescriptionShowsTheShapeOfAnAgent() {
+        JsonNode docs = Http.json(http.get("/api/docs"));
+
+        JsonNode body = docs.get("paths").get("/api/v1/agents").get("post").get("requestBody");
+        assertThat(body.get("required").asBoolean()).isTrue();
+        String ref = body.get("content").get("application/json").get("schema").get("$ref").asString();
+        JsonNode schema = docs.get("components").get("schemas").get(ref.substring(ref.lastIndexOf('/') + 1));
+        assertThat(ref).endsWith("/AgentDefinition");
+        assertThat(schema.get("properties").propertyNames()).containsExactly("name", "brain", "personaPrompt",
+                "firstMessage", "language", "voice", "providers", "endpointing", "interruption", "tools", "httpTools",
+                "knowledgeBaseIds", "memory", "limits", "enabled", "flow");
+        assertThat(schema.get("properties").get("brain").get("enum").toString()).isEqualTo("[\"llm\",\"flow\"]");
+        assertThat(docs.get("paths").get("/api/v1/agents/{id}").get("put").get("requestBody").toString()).contains(ref);
     }
 
     private static List<String> ids(JsonNode page) {
