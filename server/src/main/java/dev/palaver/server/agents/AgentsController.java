@@ -56,7 +56,7 @@ import dev.palaver.server.platform.web.Problems;
 @RequestMapping("/api/v1/agents")
 class AgentsController {
 
-    private static final Pattern ENTITY_TAG = Pattern.compile("\"?([0-9]{1,9})\"?");
+    private static final Pattern ENTITY_TAG = Pattern.compile("\"([0-9]{1,9})\"|([0-9]{1,9})");
 
     private final Agents agents;
     private final ObjectMapper json;
@@ -176,7 +176,7 @@ class AgentsController {
             throw new ApiException(ErrorCode.BAD_REQUEST,
                     "If-Match must be the agent's version as an entity tag, e.g. If-Match: \"3\".");
         }
-        return Integer.parseInt(m.group(1));
+        return Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
     }
 
     /**

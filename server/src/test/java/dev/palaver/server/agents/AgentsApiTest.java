@@ -97,6 +97,26 @@ class AgentsApiTest extends SharedPalaverContext {
     }
 
     @Test
+    void whatGetAnswersCanBeSentBackAsIs() {
+        UUID org = IdentityTestAccess.organization(context);
+        String admin = IdentityTestAccess.adminToken(context, org);
+        for (ObjectNode agent : List.of(flowAgent(unique("Round trip")), llmAgent(unique("Round trip")))) {
+            String id = create(http, admin, agent);
+            HttpResponse<String> read = get(http, admin, "/api/v1/agents/" + id);
+
+            HttpResponse<String> saved = put(http, admin, id, read.body(), "If-Match", read.headers().firstValue("ETag").orElseThrow());
+
+            assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+            ObjectNode before = (ObjectNode) Http.json(read);
+            ObjectNode after = (ObjectNode) Http.json(saved);
+            for (ObjectNode o : List.of(before, after)) {
+                o.remove(List.of("version", "updatedAt"));
+            }
+            assertThat(after).isEqualTo(before);
+        }
+    }
+
+    @Test
     void theListIsPaginatedNewestFirstAndShowsSummaries() {
         UUID org = IdentityTestAccess.organization(context);
         String admin = IdentityTestAccess.adminToken(context, org);
@@ -203,9 +223,12 @@ class AgentsApiTest extends SharedPalaverContext {
         assertThat(put(http, admin, id, edit, "If-Match", "\"2\"").statusCode()).isEqualTo(200);
         assertThat(put(http, admin, id, edit, "If-Match", "*").statusCode()).isEqualTo(200);
         assertThat(put(http, admin, id, edit).statusCode()).as("If-Match is optional").isEqualTo(200);
-        HttpResponse<String> malformed = put(http, admin, id, edit, "If-Match", "\"v4\"");
-        assertThat(malformed.statusCode()).isEqualTo(400);
-        assertThat(Http.json(malformed).get("code").asString()).isEqualTo("bad_request");
+        assertThat(put(http, admin, id, edit, "If-Match", "5").statusCode()).as("an unquoted version").isEqualTo(200);
+        for (String malformed : List.of("\"v4\"", "\"6", "W/\"6\"")) {
+            HttpResponse<String> r = put(http, admin, id, edit, "If-Match", malformed);
+            assertThat(r.statusCode()).as(malformed).isEqualTo(400);
+            assertThat(Http.json(r).get("code").asString()).isEqualTo("bad_request");
+        }
     }
 
     @Test
