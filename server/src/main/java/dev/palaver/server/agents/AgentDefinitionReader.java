@@ -156,9 +156,13 @@ final class AgentDefinitionReader {
         } else if (brain == Brain.FLOW && flowNode == null) {
             error("flow", "is required when brain is flow");
         } else if (flowNode != null) {
-            Set<String> agentTools = new LinkedHashSet<>(tools == null ? List.of() : tools);
-            if (httpTools != null) {
-                httpTools.forEach(t -> agentTools.add(t.name()));
+            // Unknown while tools or httpTools are invalid: functions are then not judged against them.
+            Set<String> agentTools = null;
+            if (tools != null && httpTools != null) {
+                agentTools = new LinkedHashSet<>(tools);
+                for (HttpTool t : httpTools) {
+                    agentTools.add(t.name());
+                }
             }
             flow = new FlowReader(agentTools).flow(flowNode);
         }
@@ -473,6 +477,7 @@ final class AgentDefinitionReader {
      * only where that holds (e.g. a single-node flow, which stays in its start node).
      */
     private final class FlowReader {
+        /** The agent's tool names; null when they could not be read (then functions are not checked against them). */
         private final Set<String> agentTools;
         /** Slot name → its type and where it was first declared, over the whole flow. */
         private final Map<String, SlotDeclaration> slotTypes = new HashMap<>();
@@ -679,7 +684,7 @@ final class AgentDefinitionReader {
                     error(path, "must be a string");
                 } else if (functions.contains(item.stringValue())) {
                     error(path, "is listed twice");
-                } else if (agentTools.contains(item.stringValue())) {
+                } else if (agentTools == null || agentTools.contains(item.stringValue())) {
                     functions.add(item.stringValue());
                 } else if (AgentTools.BUILT_IN.contains(item.stringValue())) {
                     error(path, "is not one of this agent's tools; add it to tools");

@@ -144,6 +144,7 @@ class AgentValidationTest extends SharedPalaverContext {
                 flow("end is a boolean", a -> set(a, "flow.nodes[3].end", "yes"), "flow.nodes[3].end", "must be true or false"),
                 flow("an end node has no transitions", a -> setJson(a, "flow.nodes[3].transitions", "[{\"target\":\"greet\",\"examples\":[\"one more thing\"]}]"), "flow.nodes[3].transitions", "must be empty on an end node"),
                 flow("functions are known tools", a -> set(a, "flow.nodes[1].functions[0]", "launch_rockets"), "flow.nodes[1].functions[0]", "is not a known tool"),
+                flow("a bad tool list is reported once, not again in functions", a -> set(a, "tools[0]", "launch_rockets"), "tools[0]", "is not a built-in tool"),
                 flow("functions are the agent's tools", a -> set(a, "flow.nodes[1].functions[0]", "cancel_appointment"), "flow.nodes[1].functions[0]", "is not one of this agent's tools; add it to tools"),
                 flow("reply placeholders are slots", a -> set(a, "flow.nodes[3].reply", "See you on {day}."), "flow.nodes[3].reply", "refers to {day}, which is not a slot of this flow"),
                 flow("reply braces are closed", a -> set(a, "flow.nodes[3].reply", "See you on {date."), "flow.nodes[3].reply", "without a closing '}'"),
