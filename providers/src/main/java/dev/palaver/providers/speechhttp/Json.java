@@ -86,8 +86,8 @@ public final class Json {
     }
 
     /**
-     * Writes a flat object from key/value pairs; values may be strings, numbers, booleans, nested maps or
-     * null (pairs whose value is null are left out).
+     * Writes a flat object from key/value pairs; values may be strings, numbers, booleans, nested maps and
+     * lists, or null (pairs whose value is null are left out).
      */
     public static String object(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
@@ -141,6 +141,16 @@ public final class Json {
                     write(e.getValue(), out);
                 }
                 out.append('}');
+            }
+            case List<?> l -> {
+                out.append('[');
+                for (int i = 0; i < l.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    write(l.get(i), out);
+                }
+                out.append(']');
             }
             default -> throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON");
         }
