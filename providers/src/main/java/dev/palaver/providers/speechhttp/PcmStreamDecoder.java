@@ -62,6 +62,10 @@ public final class PcmStreamDecoder {
                 return new short[0];
             }
         }
+        return decodeAudio(data);
+    }
+
+    private short[] decodeAudio(ByteBuffer data) {
         int available = data.remaining() + (carry >= 0 ? 1 : 0);
         int samples = available / 2;
         bytes += data.remaining();
@@ -86,16 +90,23 @@ public final class PcmStreamDecoder {
      * would otherwise be lost to its delay). A dangling odd byte is dropped.
      */
     public short[] finish() {
-        carry = -1;
-        if (header != null) {
-            header = null;
+        short[] rest = new short[0];
+        if (!headerChecked && header != null && header.position() > 0
+                && !(header.position() >= 4 && tag(0, "RIFF"))) {
+            // A stream too short to tell whether it had a header: it had none.
+            rest = decodeAudio(done(0, ByteBuffer.allocate(0)));
         }
+        header = null;
+        carry = -1;
         Resampler r = resampler();
         if (r.inputRate() == r.outputRate() || samplesOut == 0) {
-            return new short[0];
+            return rest;
         }
         int zeros = (int) Math.ceil(r.delaySeconds() * r.inputRate()) + 1;
-        return resample(new short[zeros], zeros);
+        short[] tail = resample(new short[zeros], zeros);
+        short[] out = java.util.Arrays.copyOf(rest, rest.length + tail.length);
+        System.arraycopy(tail, 0, out, rest.length, tail.length);
+        return out;
     }
 
     private short[] resample(short[] pcm, int length) {
