@@ -195,8 +195,10 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                         Kind.FIRST_BYTE_TIMEOUT, "WebSocket not open within " + timeouts.firstByte().toMillis() + " ms")));
                 totalTimer = scheduler.schedule(timeouts.total(), () -> fail(ProviderFailure.of(PROVIDER,
                         Kind.TOTAL_TIMEOUT, "stream open longer than " + timeouts.total().toMillis() + " ms")));
+                // The JDK bounds the handshake too, so a connection given up on is also closed by it.
                 connecting = client.newWebSocketBuilder()
                         .header("Authorization", "Token " + key.reveal())
+                        .connectTimeout(timeouts.firstByte())
                         .buildAsync(endpoint, this);
             } finally {
                 lock.unlock();
@@ -208,11 +210,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             lock.lock();
             try {
                 if (error != null) {
-                    if (closed) {
-                        release();
-                    } else {
-                        fail(handshakeFailure(error));
-                    }
+                    fail(handshakeFailure(error));
+                    release();
                     return;
                 }
                 if (closed || failed) {
@@ -290,8 +289,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                     return;
                 }
                 if (ws == null) {
-                    connecting.cancel(true);
-                    release();
+                    // Still connecting: the socket is aborted as it opens, or the attempt given up after the grace.
+                    abortTimer = scheduler.schedule(CLOSE_GRACE, this::abort);
                     return;
                 }
                 queue.add(new Outgoing(Type.TEXT, null, CLOSE_STREAM));
@@ -322,6 +321,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             try {
                 if (ws != null) {
                     ws.abort();
+                } else if (connecting != null) {
+                    connecting.cancel(true);
                 }
                 release();
             } finally {
@@ -487,21 +488,21 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             try {
                 heard();
                 if (closed || failed) {
-                    return null;
-                }
-                if (message.length() + data.length() > MAX_MESSAGE_CHARS) {
-                    fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "message over " + MAX_MESSAGE_CHARS + " characters"));
-                    return null;
-                }
-                message.append(data);
-                if (last) {
-                    String text = message.toString();
                     message.setLength(0);
-                    handle(text);
+                } else if (message.length() + data.length() > MAX_MESSAGE_CHARS) {
+                    fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "message over " + MAX_MESSAGE_CHARS + " characters"));
+                } else {
+                    message.append(data);
+                    if (last) {
+                        String text = message.toString();
+                        message.setLength(0);
+                        handle(text);
+                    }
                 }
             } finally {
                 lock.unlock();
             }
+            // Reading on after close lets Deepgram's close frame, and the end of the connection, be seen.
             webSocket.request(1);
             return null;
         }
@@ -647,10 +648,9 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 finalizes.clear();
                 if (ws != null) {
                     ws.abort();
-                } else if (connecting != null) {
-                    connecting.cancel(true);
+                    release();
                 }
-                release();
+                // Still connecting: opened() aborts the socket if the handshake completes after all.
                 log.debug("{}", failure.message());
                 try {
                     ProviderFailureListener.deliver(listener, failure, listener::onError);

@@ -14,7 +14,7 @@ import java.util.Objects;
  * converted to 16 kHz and handed on as it arrives. A 2xx answer that is JSON or text instead of audio,
  * or that holds no audio at all, is a failure.
  */
-public final class HttpSpeechSynthesis implements TextToSpeech.Synthesis {
+final class HttpSpeechSynthesis implements TextToSpeech.Synthesis {
 
     private final StreamingHttpCall call;
     private final Runnable onClosed;
@@ -31,7 +31,7 @@ public final class HttpSpeechSynthesis implements TextToSpeech.Synthesis {
      * @param onClosed run when the synthesis ends in any way, maybe more than once (for the provider's
      *     bookkeeping of what is open)
      */
-    public static HttpSpeechSynthesis start(HttpClient client, HttpRequest request, StreamingHttpCall.Spec spec,
+    static HttpSpeechSynthesis start(HttpClient client, HttpRequest request, StreamingHttpCall.Spec spec,
             int wireRate, TextToSpeech.Listener listener, Runnable onClosed) {
         Objects.requireNonNull(listener, "listener");
         Audio audio = new Audio(spec.provider(), wireRate, listener, onClosed);

@@ -10,7 +10,7 @@ import java.time.Duration;
  * would refuse (a failure). The answer comes from the scheduler, never from inside {@code synthesize}, so
  * the caller sees the same order of events as for a real request.
  */
-public final class ImmediateSynthesis implements TextToSpeech.Synthesis {
+final class ImmediateSynthesis implements TextToSpeech.Synthesis {
 
     private final Object lock = new Object();
     private Cancellable pending;
@@ -20,14 +20,14 @@ public final class ImmediateSynthesis implements TextToSpeech.Synthesis {
     }
 
     /** Answers {@code onDone} with no audio. */
-    public static ImmediateSynthesis done(Scheduler scheduler, TextToSpeech.Listener listener) {
+    static ImmediateSynthesis done(Scheduler scheduler, TextToSpeech.Listener listener) {
         ImmediateSynthesis s = new ImmediateSynthesis();
         s.schedule(scheduler, listener::onDone);
         return s;
     }
 
     /** Answers with {@code failure}. */
-    public static ImmediateSynthesis failed(Scheduler scheduler, TextToSpeech.Listener listener, ProviderFailure failure) {
+    static ImmediateSynthesis failed(Scheduler scheduler, TextToSpeech.Listener listener, ProviderFailure failure) {
         ImmediateSynthesis s = new ImmediateSynthesis();
         s.schedule(scheduler, () -> ProviderFailureListener.deliver(listener, failure, listener::onError));
         return s;

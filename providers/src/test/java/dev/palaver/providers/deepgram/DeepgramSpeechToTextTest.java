@@ -34,8 +34,8 @@ class DeepgramSpeechToTextTest {
 
     private static final String KEY = "dg-test-SECRET-90c1f3aa77";
     private static final SpeechTimeouts TIMEOUTS =
-            new SpeechTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofMillis(600), Duration.ofSeconds(30));
-    private static final Duration SLACK = Duration.ofSeconds(2);
+            new SpeechTimeouts(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(1500), Duration.ofSeconds(30));
+    private static final Duration SLACK = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     private SystemScheduler scheduler;
@@ -81,6 +81,9 @@ class DeepgramSpeechToTextTest {
     private SpeechToText.Stream openStream(RecordingRecognitionListener listener) throws InterruptedException {
         SpeechToText.Stream stream = stt(builder(deepgram.baseUri())).open(listener);
         assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        // Audio arriving proves the client's side open too.
+        stream.push(frame(99));
+        assertThat(Await.until(WAIT, () -> deepgram.audio().length > 0)).isTrue();
         return stream;
     }
 
@@ -171,6 +174,49 @@ class DeepgramSpeechToTextTest {
     }
 
     @Test
+    void aFromFinalizeResultAfterTheGraceIsAPlainFinalNotASecondFlushed() throws Exception {
+        RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
+        SpeechToText.Stream stream = openStream(listener);
+        stream.push(frame(0));
+        stream.endOfSpeech();
+        assertThat(listener.awaitEvent("flushed:", WAIT)).isTrue();
+        deepgram.send(FakeDeepgramServer.results("late", true, true, true));
+
+        assertThat(listener.awaitEvent("final:late", WAIT)).isTrue();
+        assertThat(listener.events()).containsExactly("flushed:", "final:late");
+        stream.close();
+    }
+
+    @Test
+    void messagesSplitIntoFragmentsAreJoinedBeforeTheyAreRead() throws Exception {
+        RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
+        SpeechToText.Stream stream = openStream(listener);
+        String message = FakeDeepgramServer.results("in three pieces", true, false, false);
+        int third = message.length() / 3;
+        deepgram.connection.sendFragmentedFrame(org.java_websocket.enums.Opcode.TEXT,
+                java.nio.ByteBuffer.wrap(message.substring(0, third).getBytes(java.nio.charset.StandardCharsets.UTF_8)), false);
+        deepgram.connection.sendFragmentedFrame(org.java_websocket.enums.Opcode.TEXT,
+                java.nio.ByteBuffer.wrap(message.substring(third, 2 * third).getBytes(java.nio.charset.StandardCharsets.UTF_8)), false);
+        deepgram.connection.sendFragmentedFrame(org.java_websocket.enums.Opcode.TEXT,
+                java.nio.ByteBuffer.wrap(message.substring(2 * third).getBytes(java.nio.charset.StandardCharsets.UTF_8)), true);
+
+        assertThat(listener.awaitEvent("final:", WAIT)).isTrue();
+        assertThat(listener.events()).containsExactly("final:in three pieces");
+        stream.close();
+    }
+
+    @Test
+    void aMessageFarLargerThanDeepgramSendsIsMalformed() throws Exception {
+        RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
+        openStream(listener);
+        deepgram.send("{\"type\":\"Metadata\",\"pad\":\"" + "x".repeat(DeepgramSpeechToText.MAX_MESSAGE_CHARS) + "\"}");
+
+        assertThat(listener.awaitEvent("failure:", WAIT)).isTrue();
+        assertThat(listener.events()).containsExactly("failure:MALFORMED_RESPONSE");
+        assertThat(deepgram.awaitNoOpenConnections(SLACK)).isTrue();
+    }
+
+    @Test
     void everyEndOfSpeechGetsExactlyOneFlushedFinalInOrder() throws Exception {
         int[] finalizes = {0};
         deepgram.onText = (conn, text) -> {
@@ -230,7 +276,8 @@ class DeepgramSpeechToTextTest {
         listener.markClosed();
         stream.close();
 
-        assertThat(deepgram.awaitNoOpenConnections(Duration.ofSeconds(2))).as("socket closed promptly").isTrue();
+        assertThat(deepgram.awaitNoOpenConnections(Duration.ofSeconds(2))).as("socket closed promptly: %s %s %s",
+                deepgram.opened, deepgram.closed, deepgram.texts).isTrue();
         assertThat(Await.until(WAIT, () -> deepgram.count("CloseStream") == 1)).isTrue();
         assertThat(listener.events()).isEmpty();
         assertThat(listener.eventsAfterClose()).isEmpty();
@@ -329,7 +376,7 @@ class DeepgramSpeechToTextTest {
         RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
         SpeechToText.Stream stream = openStream(listener);
         // Three idle gaps with no results: the pings are answered, so nothing is wrong.
-        assertThat(listener.awaitEvent("failure:", TIMEOUTS.idleGap().multipliedBy(3))).isFalse();
+        assertThat(listener.awaitEvent("failure:", TIMEOUTS.idleGap().multipliedBy(3))).as("%s", listener.events()).isFalse();
         assertThat(deepgram.pings.get()).isGreaterThanOrEqualTo(2);
         stream.close();
     }

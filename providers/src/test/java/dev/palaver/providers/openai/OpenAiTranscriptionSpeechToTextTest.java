@@ -43,8 +43,8 @@ class OpenAiTranscriptionSpeechToTextTest {
 
     private static final String KEY = "sk-test-SECRET-77e0a1d2c3";
     private static final SpeechTimeouts TIMEOUTS =
-            new SpeechTimeouts(Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofMillis(300), Duration.ofSeconds(3));
-    private static final Duration SLACK = Duration.ofSeconds(2);
+            new SpeechTimeouts(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofSeconds(5));
+    private static final Duration SLACK = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String JSON = "Content-Type: application/json";
 
@@ -194,6 +194,23 @@ class OpenAiTranscriptionSpeechToTextTest {
         assertThat(listener.awaitEvents("flushed:", 2, WAIT)).isTrue();
         assertThat(listener.events()).containsExactly("flushed:Book an appointment.", "flushed:");
         assertThat(server.requests()).hasSize(1);
+        stream.close();
+    }
+
+    @Test
+    void framesOfAnyLengthAreRegroupedForTheDetector() throws Exception {
+        RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
+        SpeechToText.Stream stream = open(builder(server.baseUri()), listener);
+        short[] all = new short[16_000 + speech.length + 16_000];
+        System.arraycopy(speech, 0, all, 16_000, speech.length);
+        for (int at = 0; at < all.length; at += 137) {
+            stream.push(Arrays.copyOfRange(all, at, Math.min(all.length, at + 137)));
+        }
+
+        assertThat(listener.awaitEvent("final:", WAIT)).isTrue();
+        assertThat(listener.events()).containsExactly("final:Book an appointment.");
+        WavAudio sent = WavReader.read(new ByteArrayInputStream(parts(server.requests().getFirst()).get("file")));
+        assertThat(indexOf(sent.samples(), Arrays.copyOfRange(speech, 8000, 8320))).isPositive();
         stream.close();
     }
 

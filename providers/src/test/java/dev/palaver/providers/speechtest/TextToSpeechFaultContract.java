@@ -35,9 +35,9 @@ public abstract class TextToSpeechFaultContract {
 
     protected static final String KEY = "sk-test-SECRET-4f7c2a9e1b";
     protected static final SpeechTimeouts TIMEOUTS =
-            new SpeechTimeouts(Duration.ofMillis(300), Duration.ofMillis(600), Duration.ofMillis(300), Duration.ofMillis(2500));
+            new SpeechTimeouts(Duration.ofMillis(500), Duration.ofMillis(1200), Duration.ofMillis(800), Duration.ofMillis(3500));
     /** Slack on top of a timeout for the failure to arrive, generous for a loaded 2-core machine. */
-    protected static final Duration SLACK = Duration.ofSeconds(2);
+    protected static final Duration SLACK = Duration.ofSeconds(3);
     protected static final String PCM = "Content-Type: application/octet-stream";
 
     protected SystemScheduler scheduler;
@@ -188,6 +188,31 @@ public abstract class TextToSpeechFaultContract {
         assertThat(f.message()).contains("HTTP " + status).contains("Incorrect API key provided").doesNotContain(KEY);
         assertThat(listener.events()).containsExactly("failure");
         assertThat(server.awaitNoOpenConnections(SLACK)).isTrue();
+    }
+
+    @Test
+    public void anErrorWhoseBodyStallsStillReportsItsStatusWithinTheIdleGap() throws Exception {
+        server.script((r, x) -> {
+            x.head(503, new String[] {"Content-Type: application/json", "Retry-After: 9"}, "Content-Length: 500");
+            x.write("{\"error\":{\"message\":\"overloa".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            x.holdUntilClientCloses(Duration.ofSeconds(10));
+        });
+        RecordingSynthesisListener listener = RecordingSynthesisListener.classified();
+        provider().synthesize("Hello.", listener);
+
+        assertThat(listener.awaitEnd(TIMEOUTS.idleGap().plus(SLACK))).isTrue();
+        assertThat(listener.failure().kind()).isEqualTo(Kind.SERVER_ERROR);
+        assertThat(listener.failure().retryAfter()).contains(Duration.ofSeconds(9));
+        assertThat(server.awaitNoOpenConnections(SLACK)).isTrue();
+    }
+
+    @Test
+    public void aClosedProviderTakesNoMoreText() throws Exception {
+        TextToSpeech tts = create(server.baseUri(), ApiKey.of(KEY), TIMEOUTS, defaultWireRate());
+        ((AutoCloseable) tts).close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tts.synthesize("Hello.", RecordingSynthesisListener.plain()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
