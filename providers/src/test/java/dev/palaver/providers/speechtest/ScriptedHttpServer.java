@@ -105,15 +105,19 @@ public final class ScriptedHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stopped = true;
         server.close();
         for (Socket s : sockets) {
             s.close();
         }
-        acceptor.join(Duration.ofSeconds(5));
-        for (Thread t : handlers) {
-            t.join(Duration.ofSeconds(5));
+        try {
+            acceptor.join(Duration.ofSeconds(5));
+            for (Thread t : handlers) {
+                t.join(Duration.ofSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
