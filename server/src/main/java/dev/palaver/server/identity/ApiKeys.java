@@ -31,18 +31,27 @@ import dev.palaver.server.platform.web.ErrorCode;
 public class ApiKeys {
 
     static final String MARK = "plv_";
-    private static final long LOOKUP_CACHE_NANOS = 500_000_000L;
     private static final long LAST_USED_EVERY_NANOS = 60_000_000_000L;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final org.springframework.context.ApplicationEventPublisher events;
+    private final long cacheNanos;
     private final ConcurrentHashMap<String, CachedKey> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, Long> lastUsedWritten = new ConcurrentHashMap<>();
 
-    ApiKeys(JdbcClient jdbc, AuditLog audit) {
+    ApiKeys(JdbcClient jdbc, AuditLog audit, org.springframework.context.ApplicationEventPublisher events,
+            dev.palaver.server.platform.config.PalaverProperties props) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.events = events;
+        this.cacheNanos = props.revocationCache().toNanos();
+    }
+
+    @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
+    void revoked(CredentialsRevoked event) {
+        cache.clear();
     }
 
     public record KeyView(UUID id, String name, String prefix, List<String> scopes, Instant createdAt,
@@ -96,7 +105,7 @@ public class ApiKeys {
         if (n == 0 && find(caller.orgId(), id).isEmpty()) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No such API key.");
         }
-        cache.clear();
+        events.publishEvent(new CredentialsRevoked(false));
         audit.record(caller.orgId(), caller, "api_key.revoked", "api_key", id, Map.of());
     }
 
@@ -108,7 +117,7 @@ public class ApiKeys {
         }
         long now = System.nanoTime();
         CachedKey cached = cache.get(prefix);
-        if (cached == null || now - cached.checkedAt() > LOOKUP_CACHE_NANOS) {
+        if (cached == null || now - cached.checkedAt() > cacheNanos) {
             if (cache.size() > 10_000) {
                 cache.clear();
             }

@@ -67,6 +67,12 @@ public final class ApiRateLimitFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** A changed organization limit applies on this node at once, on others within the cache time. */
+    @org.springframework.context.event.EventListener
+    void organizationChanged(Members.OrganizationChanged event) {
+        orgLimits.remove(event.orgId());
+    }
+
     private long perMinute(UUID orgId) {
         long now = System.nanoTime();
         long[] cached = orgLimits.get(orgId);

@@ -34,12 +34,19 @@ public class Members {
     private final AuditLog audit;
     private final PasswordEncoder passwords;
     private final Sessions sessions;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    Members(JdbcClient jdbc, AuditLog audit, PasswordEncoder passwords, Sessions sessions) {
+    Members(JdbcClient jdbc, AuditLog audit, PasswordEncoder passwords, Sessions sessions,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.passwords = passwords;
         this.sessions = sessions;
+        this.events = events;
+    }
+
+    /** An organization's settings changed. */
+    public record OrganizationChanged(UUID orgId) {
     }
 
     public record Member(UUID userId, String email, String displayName, Role role, Instant joinedAt) {
@@ -74,6 +81,35 @@ public class Members {
         jdbc.sql("insert into memberships (org_id, user_id, role) values (?, ?, 'owner')").params(id, caller.userId()).update();
         audit.record(id, caller, "organization.created", "organization", id, Map.of("name", name));
         return new Organization(id, name, Role.OWNER);
+    }
+
+    public record OrganizationSettings(UUID id, String name, Integer rateLimitPerMinute) {
+    }
+
+    public OrganizationSettings settings(UUID orgId) {
+        return jdbc.sql("select id, name, rate_limit_per_minute from organizations where id = ?").param(orgId)
+                .query((rs, i) -> new OrganizationSettings(rs.getObject(1, UUID.class), rs.getString(2),
+                        (Integer) rs.getObject(3)))
+                .single();
+    }
+
+    /** Renames the organization and/or sets its own API rate limit (null keeps the current value). */
+    @Transactional
+    public OrganizationSettings updateSettings(Caller caller, String name, Integer rateLimitPerMinute) {
+        OrganizationSettings before = settings(caller.orgId());
+        jdbc.sql("update organizations set name = coalesce(?, name), rate_limit_per_minute = coalesce(?, rate_limit_per_minute) where id = ?")
+                .params(name, rateLimitPerMinute, caller.orgId()).update();
+        OrganizationSettings after = settings(caller.orgId());
+        var changes = new java.util.LinkedHashMap<String, Object>();
+        if (!java.util.Objects.equals(before.name(), after.name())) {
+            changes.put("name", after.name());
+        }
+        if (!java.util.Objects.equals(before.rateLimitPerMinute(), after.rateLimitPerMinute())) {
+            changes.put("rateLimitPerMinute", after.rateLimitPerMinute());
+        }
+        audit.record(caller.orgId(), caller, "organization.updated", "organization", caller.orgId(), changes);
+        events.publishEvent(new OrganizationChanged(caller.orgId()));
+        return after;
     }
 
     public List<Member> list(UUID orgId) {

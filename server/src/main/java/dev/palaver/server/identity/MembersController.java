@@ -37,6 +37,10 @@ class MembersController {
     record CreateOrganization(@NotBlank @Size(max = 200) String name) {
     }
 
+    record UpdateOrganization(@Size(min = 1, max = 200) String name,
+                              @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(100000) Integer rateLimitPerMinute) {
+    }
+
     record Invite(@NotBlank @Email @Size(max = 320) String email, @NotNull Role role) {
     }
 
@@ -70,6 +74,18 @@ class MembersController {
     @Access(role = Role.VIEWER)
     Members.Organization createOrganization(Caller caller, @Valid @RequestBody CreateOrganization body) {
         return members.createOrganization(caller, body.name().strip());
+    }
+
+    @GetMapping("/api/v1/orgs/current")
+    @Access(role = Role.VIEWER)
+    Members.OrganizationSettings organization(Caller caller) {
+        return members.settings(caller.orgId());
+    }
+
+    @PatchMapping("/api/v1/orgs/current")
+    @Access(role = Role.OWNER)
+    Members.OrganizationSettings updateOrganization(Caller caller, @Valid @RequestBody UpdateOrganization body) {
+        return members.updateSettings(caller, body.name() == null ? null : body.name().strip(), body.rateLimitPerMinute());
     }
 
     @GetMapping("/api/v1/members")

@@ -10,20 +10,21 @@ import org.springframework.stereotype.Component;
 /**
  * Checks a valid access token against the database: its session not revoked, issued after the user's
  * last password change, the user still a member, with the member's current role (a demotion applies at
- * once, not when the token expires). Answers are cached for {@link #CACHE_NANOS} so that a revocation
- * reaches every node within half a second.
+ * once, not when the token expires). Answers are cached briefly ({@code palaver.revocation-cache},
+ * 500 ms): a revocation reaches other nodes within that time, or at once when Redis relays it.
  */
 @Component
 final class SessionGuard {
 
-    static final long CACHE_NANOS = 500_000_000L;
     private static final int MAX_ENTRIES = 50_000;
 
     private final JdbcClient jdbc;
+    private final long cacheNanos;
     private final ConcurrentHashMap<UUID, Cached> cache = new ConcurrentHashMap<>();
 
-    SessionGuard(JdbcClient jdbc) {
+    SessionGuard(JdbcClient jdbc, dev.palaver.server.platform.config.PalaverProperties props) {
         this.jdbc = jdbc;
+        this.cacheNanos = props.revocationCache().toNanos();
     }
 
     private record Cached(Optional<Role> role, long checkedAt) {
@@ -32,9 +33,9 @@ final class SessionGuard {
     Optional<Caller> check(AccessTokens.Claims claims) {
         long now = System.nanoTime();
         Cached cached = cache.get(claims.tokenId());
-        if (cached == null || now - cached.checkedAt() > CACHE_NANOS) {
+        if (cached == null || now - cached.checkedAt() > cacheNanos) {
             if (cache.size() > MAX_ENTRIES) {
-                cache.entrySet().removeIf(e -> now - e.getValue().checkedAt() > CACHE_NANOS);
+                cache.entrySet().removeIf(e -> now - e.getValue().checkedAt() > cacheNanos);
             }
             cached = new Cached(currentRole(claims), now);
             cache.put(claims.tokenId(), cached);
@@ -56,8 +57,8 @@ final class SessionGuard {
                 .query(String.class).optional().map(Role::fromWire);
     }
 
-    /** Forgets cached answers at once on this node (other nodes follow within the cache time). */
-    void forgetAll() {
+    @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
+    void revoked(CredentialsRevoked event) {
         cache.clear();
     }
 

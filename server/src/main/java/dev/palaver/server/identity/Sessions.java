@@ -43,19 +43,19 @@ public class Sessions {
     private final AuditLog audit;
     private final RateLimiter limiter;
     private final TransactionTemplate tx;
-    private final SessionGuard guard;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final Clock clock = Clock.systemUTC();
     private final String dummyHash;
 
     Sessions(JdbcClient jdbc, PasswordEncoder passwords, AccessTokens tokens, AuditLog audit, RateLimiter limiter,
-             TransactionTemplate tx, SessionGuard guard) {
+             TransactionTemplate tx, org.springframework.context.ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.tokens = tokens;
         this.audit = audit;
         this.limiter = limiter;
         this.tx = tx;
-        this.guard = guard;
+        this.events = events;
         this.dummyHash = passwords.encode("not-a-password-" + UUID.randomUUID());
     }
 
@@ -175,13 +175,13 @@ public class Sessions {
                 update auth_sessions set revoked_at = now(), revoked_why = :why
                 where user_id = :user and (cast(:org as uuid) is null or org_id = :org) and revoked_at is null""")
                 .param("why", why).param("user", userId).param("org", orgId).update();
-        guard.forgetAll();
+        events.publishEvent(new CredentialsRevoked(false));
     }
 
     private void revokeSession(UUID sessionId, String why) {
         jdbc.sql("update auth_sessions set revoked_at = now(), revoked_why = ? where id = ? and revoked_at is null")
                 .params(why, sessionId).update();
-        guard.forgetAll();
+        events.publishEvent(new CredentialsRevoked(false));
     }
 
     private static ApiException invalidRefresh() {

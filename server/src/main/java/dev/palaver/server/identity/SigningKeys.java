@@ -1,19 +1,15 @@
 package dev.palaver.server.identity;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.palaver.server.platform.crypto.GeneratedSecrets;
 
 /**
  * The keys access tokens are signed with. The current key signs; it and any previous keys verify, so a
@@ -72,22 +68,7 @@ final class SigningKeys {
     }
 
     private static byte[] generatedKey(Path dataDir) {
-        Path file = dataDir.resolve("secrets").resolve("token-signing-key");
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-            }
-            Files.createDirectories(file.getParent());
-            byte[] raw = new byte[48];
-            new SecureRandom().nextBytes(raw);
-            String encoded = Base64.getEncoder().encodeToString(raw);
-            Path tmp = Files.createTempFile(file.getParent(), "key", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, encoded, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not keep the generated token signing key in " + file, e);
-        }
+        return GeneratedSecrets.readOrCreate(dataDir.resolve("secrets").resolve("token-signing-key"), 48)
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -48,6 +48,8 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/me", new Rule(Role.VIEWER, ""));
         EXPECTED.put("POST /api/v1/me/password", new Rule(Role.VIEWER, ""));
         EXPECTED.put("POST /api/v1/orgs", new Rule(Role.VIEWER, ""));
+        EXPECTED.put("GET /api/v1/orgs/current", new Rule(Role.VIEWER, ""));
+        EXPECTED.put("PATCH /api/v1/orgs/current", new Rule(Role.OWNER, ""));
         EXPECTED.put("GET /api/v1/members", new Rule(Role.VIEWER, ""));
         EXPECTED.put("POST /api/v1/members", new Rule(Role.ADMIN, ""));
         EXPECTED.put("PATCH /api/v1/members/{userId}", new Rule(Role.ADMIN, ""));
@@ -56,6 +58,9 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("POST /api/v1/api-keys", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/api-keys/{id}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("GET /api/v1/audit", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("GET /api/v1/provider-credentials", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
     }
 
     private IdentityFixtures fixtures;

@@ -35,6 +35,8 @@ class MultiNodeAccessTest {
         settings.put("palaver.redis-url", TestRedis.sharedUrl());
         settings.put("palaver.token-signing-key", "multi-node-signing-key-0123456789abcdef");
         settings.put("palaver.rate-limits.api-per-minute", Long.toString(API_LIMIT));
+        // Far longer than the 1 s the revocation tests allow: only the Redis relay can make them pass.
+        settings.put("palaver.revocation-cache", "60s");
         node1 = PalaverApps.start(settings);
         node2 = PalaverApps.start(settings);
         http1 = new Http(PalaverApps.port(node1));
@@ -65,6 +67,26 @@ class MultiNodeAccessTest {
         assertThat(limited.statusCode()).isEqualTo(429);
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
         assertThat(limited.headers().firstValue("RateLimit-Remaining")).hasValue("0");
+    }
+
+    @Test
+    void anOrganizationsOwnLimitReplacesTheDefault() {
+        IdentityFixtures.Org org = fixtures.organization();
+        String owner = "Bearer " + fixtures.accessToken(org, Role.OWNER);
+        var patch = http1.request("/api/v1/orgs/current").header("Authorization", owner)
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"rateLimitPerMinute\":3}"));
+        var updated = http1.send(patch);
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        assertThat(Http.json(updated).get("rateLimitPerMinute").asInt()).isEqualTo(3);
+
+        String member = "Bearer " + fixtures.accessToken(org, Role.MEMBER);
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            statuses.add(http1.get("/api/v1/me", "Authorization", member).statusCode());
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        assertThat(http1.get("/api/v1/me", "Authorization", member).headers().firstValue("RateLimit-Limit")).hasValue("3");
     }
 
     @Test

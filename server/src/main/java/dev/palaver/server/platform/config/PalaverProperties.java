@@ -25,7 +25,8 @@ public record PalaverProperties(
         String tokenSigningKey,
         @DefaultValue List<String> previousTokenSigningKeys,
         @Valid @NotNull Http http,
-        @Valid @NotNull RateLimits rateLimits) {
+        @Valid @NotNull RateLimits rateLimits,
+        @DefaultValue("500ms") java.time.Duration revocationCache) {
 
     public record Database(String url, String username, String password,
                            @DefaultValue("false") boolean allowEmbedded,
