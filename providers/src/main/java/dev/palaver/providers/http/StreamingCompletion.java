@@ -21,7 +21,8 @@ public abstract class StreamingCompletion implements HttpExchange.Handler, Langu
     private final SseParser parser = new SseParser(this::dispatch, MAX_EVENT_BYTES);
     private HttpExchange exchange;
     private long bytes;
-    private boolean ended;
+    /** Set by the terminal call or by close(); checked before every listener call. */
+    private volatile boolean ended;
 
     protected StreamingCompletion(String provider, LanguageModel.Listener listener) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -113,6 +114,8 @@ public abstract class StreamingCompletion implements HttpExchange.Handler, Langu
     /** Stops the completion; no listener call follows. */
     @Override
     public final void close() {
+        // Also stops the rest of a buffer being parsed when close() comes from inside a listener call.
+        ended = true;
         if (exchange != null) {
             exchange.cancel();
         }
