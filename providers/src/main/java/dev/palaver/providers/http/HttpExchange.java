@@ -322,11 +322,14 @@ public final class HttpExchange {
                 transport.provider() + ": the response could not be handled (" + e.getClass().getSimpleName() + ")"));
     }
 
+    /**
+     * Once the body subscription exists, cancelling it stops the body and closes an HTTP/1.1 connection
+     * (an HTTP/2 stream is reset); before that, cancelling the future aborts the exchange (JDK 16+).
+     */
     private void cancelHttp() {
         if (subscription != null) {
             subscription.cancel();
-        }
-        if (future != null && !future.isDone()) {
+        } else if (future != null && !future.isDone()) {
             future.cancel(true);
         }
         markReleased();

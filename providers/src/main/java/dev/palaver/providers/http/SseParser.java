@@ -13,7 +13,6 @@ import java.util.function.Consumer;
  */
 public final class SseParser {
 
-    private final Consumer<SseEvent> sink;
     private final int maxEventBytes;
     private byte[] line = new byte[256];
     private int lineLength;
@@ -25,13 +24,15 @@ public final class SseParser {
     private int eventBytes;
     private int events;
 
-    public SseParser(Consumer<SseEvent> sink, int maxEventBytes) {
-        this.sink = sink;
+    public SseParser(int maxEventBytes) {
         this.maxEventBytes = maxEventBytes;
     }
 
-    /** Feeds bytes; dispatches every event they complete. Throws a MALFORMED failure for an oversized event. */
-    public void feed(ByteBuffer bytes) {
+    /**
+     * Feeds bytes and hands {@code sink} every event they complete. Throws a MALFORMED failure for an
+     * oversized event.
+     */
+    public void feed(ByteBuffer bytes, Consumer<SseEvent> sink) {
         while (bytes.hasRemaining()) {
             byte b = bytes.get();
             if (b == '\n' && lastWasCr) {
@@ -40,7 +41,7 @@ public final class SseParser {
             }
             lastWasCr = b == '\r';
             if (b == '\r' || b == '\n') {
-                endLine();
+                endLine(sink);
             } else {
                 append(b);
             }
@@ -63,7 +64,7 @@ public final class SseParser {
         line[lineLength++] = b;
     }
 
-    private void endLine() {
+    private void endLine(Consumer<SseEvent> sink) {
         String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
         lineLength = 0;
         if (firstLine) {
@@ -73,7 +74,7 @@ public final class SseParser {
             }
         }
         if (text.isEmpty()) {
-            dispatch();
+            dispatch(sink);
             return;
         }
         if (text.charAt(0) == ':') {
@@ -95,7 +96,7 @@ public final class SseParser {
         }
     }
 
-    private void dispatch() {
+    private void dispatch(Consumer<SseEvent> sink) {
         eventBytes = 0;
         if (!hasData) {
             eventType = "";

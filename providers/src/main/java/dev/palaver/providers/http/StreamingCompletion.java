@@ -18,7 +18,7 @@ public abstract class StreamingCompletion implements HttpExchange.Handler, Langu
 
     protected final String provider;
     private final LanguageModel.Listener listener;
-    private final SseParser parser = new SseParser(this::dispatch, MAX_EVENT_BYTES);
+    private final SseParser parser = new SseParser(MAX_EVENT_BYTES);
     private HttpExchange exchange;
     private long bytes;
     /** Set by the terminal call or by close(); checked before every listener call. */
@@ -85,7 +85,7 @@ public abstract class StreamingCompletion implements HttpExchange.Handler, Langu
     @Override
     public final void onBody(ByteBuffer buffer) {
         bytes += buffer.remaining();
-        parser.feed(buffer);
+        parser.feed(buffer, this::dispatch);
     }
 
     @Override

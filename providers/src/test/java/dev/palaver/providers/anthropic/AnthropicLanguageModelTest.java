@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class AnthropicLanguageModelTest {
 
@@ -151,6 +152,37 @@ class AnthropicLanguageModelTest {
         assertThat(listener.toolCalls()).containsExactly(new ToolCall("toolu_a", "hang_up", "{}"));
         assertThat(listener.terminalCount()).isZero();
         stream.close();
+    }
+
+    @Test
+    void toolInputGivenWholeAtBlockStartIsKept() {
+        ObjectNode start = Json.object().put("index", 0);
+        start.putObject("content_block").put("type", "tool_use").put("id", "toolu_x").put("name", "book")
+                .putObject("input").put("day", "monday");
+        ClassifyingListener listener = run(LoopbackServer.Response.sse().write(messageStart())
+                .write(event("content_block_start", start)).write(blockStop(0)).write(messageEnd("tool_use")));
+        assertThat(listener.toolCalls()).containsExactly(new ToolCall("toolu_x", "book", "{\"day\":\"monday\"}"));
+    }
+
+    @Test
+    void toolBlockNeverStoppedIsStillCalledAtMessageStop() {
+        ObjectNode start = Json.object().put("index", 0);
+        start.putObject("content_block").put("type", "tool_use").put("id", "toolu_y").put("name", "hang_up")
+                .putObject("input");
+        ClassifyingListener listener = run(LoopbackServer.Response.sse().write(messageStart())
+                .write(event("content_block_start", start)).write(messageEnd("tool_use")));
+        assertThat(listener.events()).containsExactly(
+                new RecordingListener.Tool(new ToolCall("toolu_y", "hang_up", "{}")), new RecordingListener.Done());
+    }
+
+    @Test
+    void oversizedToolInputIsMalformed() {
+        String fragment = "\"" + "x".repeat(64 * 1024) + "\"";
+        List<String> fragments = java.util.Collections.nCopies(AnthropicStream.MAX_INPUT_CHARS / fragment.length() + 2, fragment);
+        ClassifyingListener listener = run(LoopbackServer.Response.sse().write(messageStart())
+                .write(toolUse(0, "toolu_z", "book", fragments)).write(messageEnd("tool_use")));
+        assertThat(listener.failure().kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(listener.toolCalls()).isEmpty();
     }
 
     @Test

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class SseParserTest {
 
     private final List<SseEvent> events = new ArrayList<>();
-    private final SseParser parser = new SseParser(events::add, 64);
+    private final SseParser parser = new SseParser(64);
 
     private void feed(String... parts) {
         for (String part : parts) {
-            parser.feed(ByteBuffer.wrap(part.getBytes(StandardCharsets.UTF_8)));
+            parser.feed(ByteBuffer.wrap(part.getBytes(StandardCharsets.UTF_8)), events::add);
         }
     }
 
@@ -58,7 +58,7 @@ class SseParserTest {
     void aCharacterSplitAcrossBuffersSurvives() {
         byte[] bytes = "data: café 👋\n\n".getBytes(StandardCharsets.UTF_8);
         for (byte b : bytes) {
-            parser.feed(ByteBuffer.wrap(new byte[] {b}));
+            parser.feed(ByteBuffer.wrap(new byte[] {b}), events::add);
         }
         assertThat(events).containsExactly(new SseEvent("message", "café 👋"));
     }

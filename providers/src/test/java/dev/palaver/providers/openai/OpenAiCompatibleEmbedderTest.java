@@ -137,6 +137,23 @@ class OpenAiCompatibleEmbedderTest {
     }
 
     @Test
+    void itemsWithoutIndexesKeepTheirOrder() {
+        server.enqueue(LoopbackServer.Response.json("{\"data\":[{\"embedding\":[1,1,1]},{\"embedding\":[2,2,2]}]}"));
+        float[][] out = embedder().embed(List.of("a", "b"));
+        assertThat(out[0]).containsExactly(1f, 1f, 1f);
+        assertThat(out[1]).containsExactly(2f, 2f, 2f);
+    }
+
+    @Test
+    void nonNumericVectorsAreMalformed() {
+        server.enqueue(LoopbackServer.Response.json("{\"data\":[{\"index\":0,\"embedding\":[1,\"two\",3]}]}"));
+        server.enqueue(LoopbackServer.Response.json("{\"data\":[{\"index\":0,\"embedding\":\"not base64!\"}]}"));
+        embedder();
+        assertThat(failure(T).kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(failure(T).kind()).isEqualTo(Kind.MALFORMED);
+    }
+
+    @Test
     void unauthorizedIsAnAuthFailure() {
         server.enqueue(LoopbackServer.Response.status(401).fixedLength()
                 .write("{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"code\":\"invalid_api_key\"}}"));

@@ -187,6 +187,28 @@ class OpenAiCompatibleLanguageModelTest {
     }
 
     @Test
+    void tooManyToolCallsAreMalformed() {
+        LoopbackServer.Response response = LoopbackServer.Response.sse();
+        for (int i = 0; i <= ToolCallAssembler.MAX_CALLS; i++) {
+            response.write(toolFragment(i, "c" + i, "hang_up", "{}"));
+        }
+        ClassifyingListener listener = run(HELLO, response.write(done()));
+        assertThat(listener.failure().kind()).isEqualTo(Kind.MALFORMED);
+        assertThat(listener.toolCalls()).isEmpty();
+    }
+
+    @Test
+    void oversizedToolArgumentsAreMalformed() {
+        String fragment = "x".repeat(64 * 1024);
+        LoopbackServer.Response response = LoopbackServer.Response.sse().write(toolFragment(0, "c", "book", "{"));
+        for (int i = 0; i <= ToolCallAssembler.MAX_ARGUMENT_CHARS / fragment.length(); i++) {
+            response.write(toolFragment(0, null, null, fragment));
+        }
+        ClassifyingListener listener = run(HELLO, response.write(done()));
+        assertThat(listener.failure().kind()).isEqualTo(Kind.MALFORMED);
+    }
+
+    @Test
     void finishReasonWithoutDoneMarkerCompletesTheReply() {
         ClassifyingListener listener = run(HELLO, LoopbackServer.Response.sse()
                 .write(chunk(Json.object().put("content", "Bye."), null))

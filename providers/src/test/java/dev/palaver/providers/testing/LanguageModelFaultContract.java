@@ -150,6 +150,27 @@ public abstract class LanguageModelFaultContract {
         assertThat(request.header("OpenAI-Organization")).isEqualTo(SECRET_HEADER_VALUE);
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
         assertThat(request.header("Accept")).isEqualTo("text/event-stream");
+        // Plain-http servers get HTTP/1.1 straight away, without an h2c upgrade attempt.
+        assertThat(request.header("Upgrade")).isNull();
+        assertThat(request.header("HTTP2-Settings")).isNull();
+    }
+
+    @Test
+    public void redirectsAreNotFollowed() {
+        server.enqueue(LoopbackServer.Response.status(307).header("Location", server.url("/elsewhere").toString())
+                .fixedLength().write(""));
+        server.enqueue(LoopbackServer.Response.sse().write(begin()).write(end()));
+        ProviderFailure failure = assertFailed(run(subject()), Kind.BAD_REQUEST, T);
+        assertThat(failure.safeMessage()).contains("307");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    public void errorBodiesAreReadOnlyUpToABound() {
+        String padded = errorBody("huge_error").replace("Something about it", "x".repeat(64 * 1024));
+        server.enqueue(LoopbackServer.Response.status(500).fixedLength().write(padded));
+        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER, T);
+        assertThat(failure.safeMessage()).doesNotContain("huge_error");
     }
 
     @Test
