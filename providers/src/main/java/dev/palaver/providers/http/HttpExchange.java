@@ -156,6 +156,14 @@ public final class HttpExchange {
         }
     }
 
+    /** Waits up to {@code limit} for the watchdog to end (it ends promptly once the exchange is released). */
+    void awaitWatchdog(java.time.Duration limit) throws InterruptedException {
+        Thread w = watchdog;
+        if (w != null) {
+            w.join(limit);
+        }
+    }
+
     /** True once the HTTP exchange is complete or cancelled and the watchdog has nothing left to watch. */
     public boolean released() {
         return released;

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP side of one provider: a {@link HttpClient} whose work runs on virtual threads, its timeouts,
  * the exchanges in flight, and the secrets that must never appear in a failure. Closing it fails the
- * exchanges still open, shuts the client down and waits (bounded) for its threads to end.
+ * exchanges still open, shuts the client down and waits (bounded) for its threads and the exchanges'
+ * watchdogs to end.
  */
 public final class ProviderTransport implements AutoCloseable {
 
@@ -116,12 +117,17 @@ public final class ProviderTransport implements AutoCloseable {
         closed = true;
         ProviderFailure closing = new ProviderFailure(ProviderFailure.Kind.CONNECTION,
                 provider + ": the provider was closed");
-        for (HttpExchange exchange : List.copyOf(open)) {
+        List<HttpExchange> exchanges = List.copyOf(open);
+        for (HttpExchange exchange : exchanges) {
             exchange.abort(closing);
         }
         client.shutdownNow();
         boolean interrupted = false;
         try {
+            long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+            for (HttpExchange exchange : exchanges) {
+                exchange.awaitWatchdog(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
             client.awaitTermination(CLOSE_WAIT);
         } catch (InterruptedException e) {
             interrupted = true;

@@ -39,17 +39,27 @@ class OpenAiCompatibleEmbedderTest {
     private LoopbackServer server;
     private OpenAiCompatibleEmbedder embedder;
 
+    private Set<String> threadsBefore;
+
     @BeforeEach
     void start() {
+        threadsBefore = Leaks.httpClientThreads();
         server = LoopbackServer.start();
     }
 
+    /** Every test ends with the embedder closed and nothing of it left: threads, requests, connections. */
     @AfterEach
-    void stop() {
-        if (embedder != null) {
-            embedder.close();
+    void stopAndCheckForLeaks() {
+        try {
+            if (embedder != null) {
+                embedder.close();
+                assertThat(embedder.openRequests()).isZero();
+            }
+            assertThat(Leaks.noNewHttpClientThreads(threadsBefore, WAIT)).as("HTTP client threads ended").isTrue();
+            assertThat(server.awaitNoOpenConnections(WAIT)).as("connections closed").isTrue();
+        } finally {
+            server.close();
         }
-        server.close();
     }
 
     private OpenAiEmbeddingConfig.Builder config(URI root) {

@@ -73,17 +73,29 @@ public abstract class LanguageModelFaultContract {
     /** Asserts the request carried {@link #KEY} the provider's way. */
     protected abstract void assertKeySent(LoopbackServer.Recorded request);
 
+    private Set<String> threadsBefore;
+
     @BeforeEach
     void startServer() {
+        threadsBefore = Leaks.httpClientThreads();
         server = LoopbackServer.start();
     }
 
+    /** Every test ends with its providers closed and nothing of theirs left: threads, streams, connections. */
     @AfterEach
-    void stopAll() throws Exception {
-        for (Subject s : subjects) {
-            s.closer().close();
+    void stopAllAndCheckForLeaks() throws Exception {
+        try {
+            for (Subject s : subjects) {
+                s.closer().close();
+            }
+            assertThat(Leaks.noNewHttpClientThreads(threadsBefore, WAIT)).as("HTTP client threads ended").isTrue();
+            for (Subject s : subjects) {
+                assertThat(s.openStreams().getAsInt()).as("open streams after close").isZero();
+            }
+            assertThat(server.awaitNoOpenConnections(WAIT)).as("connections closed after close").isTrue();
+        } finally {
+            server.close();
         }
-        server.close();
     }
 
     protected final Subject subject() {
@@ -448,6 +460,7 @@ public abstract class LanguageModelFaultContract {
         Set<String> before = Leaks.httpClientThreads();
         server.enqueue(LoopbackServer.Response.sse().write(begin()).write(textDelta("Still")).stall());
         Subject s = create(server.url(""), TIMEOUTS, Map.of());
+        subjects.add(s);
         ClassifyingListener listener = run(s);
         listener.awaitFirstText(WAIT);
         assertThat(Leaks.httpClientThreads()).isNotEqualTo(before);
