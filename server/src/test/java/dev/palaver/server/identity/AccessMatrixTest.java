@@ -61,6 +61,14 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/provider-credentials", new Rule(Role.ADMIN, ""));
         EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("GET /api/v1/knowledge-bases", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("POST /api/v1/knowledge-bases", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("GET /api/v1/knowledge-bases/{id}", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("POST /api/v1/knowledge-bases/{id}/documents", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("GET /api/v1/knowledge-bases/{id}/documents", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}/documents/{documentId}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
     }
 
     private IdentityFixtures fixtures;
