@@ -199,12 +199,20 @@ final class DocumentReader {
 
             private void breakFor(Element e) {
                 if (PARAGRAPH_BLOCKS.contains(e.normalName())) {
-                    out.append("\n\n");
+                    endWithNewlines(2);
                 } else if (LINE_BLOCKS.contains(e.normalName())) {
-                    out.append('\n');
+                    endWithNewlines(1);
                 } else if (e.normalName().equals("td") || e.normalName().equals("th")) {
                     out.append(' ');
                 }
+            }
+
+            private void endWithNewlines(int n) {
+                int have = 0;
+                for (int i = out.length() - 1; i >= 0 && out.charAt(i) == '\n' && have < n; i--) {
+                    have++;
+                }
+                out.append("\n".repeat(n - have));
             }
         }, doc.body());
         return out.toString();

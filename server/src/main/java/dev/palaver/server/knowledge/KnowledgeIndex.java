@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import jakarta.annotation.PreDestroy;
 
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
@@ -94,6 +95,12 @@ final class KnowledgeIndex {
             from knowledge_chunks c join knowledge_documents d on d.org_id = c.org_id and d.id = c.document_id
             """;
 
+    /**
+     * Lucene's English stop words plus the question words, pronouns and fillers that spoken questions are full
+     * of ("can you tell me what your…"): matching on them would rank any chunk that says "you" or "what".
+     */
+    private static final CharArraySet STOP_WORDS = stopWords();
+
     private static final Logger log = LoggerFactory.getLogger(KnowledgeIndex.class);
 
     private final JdbcClient jdbc;
@@ -101,7 +108,7 @@ final class KnowledgeIndex {
     private final Path root;
     private final int maxOpen;
     private final String embedderMark;
-    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final Analyzer analyzer = new EnglishAnalyzer(STOP_WORDS);
     private final ConcurrentHashMap<UUID, OrgIndex> open = new ConcurrentHashMap<>();
 
     @Autowired
@@ -260,6 +267,16 @@ final class KnowledgeIndex {
         return doc;
     }
 
+    private static CharArraySet stopWords() {
+        CharArraySet words = new CharArraySet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
+        words.addAll(List.of("what", "when", "where", "which", "who", "whom", "whose", "why", "how", "do", "does", "did",
+                "done", "can", "could", "would", "should", "shall", "might", "must", "you", "your", "yours", "we",
+                "our", "ours", "i", "me", "my", "mine", "us", "he", "she", "him", "her", "his", "hers", "its", "them",
+                "am", "been", "being", "have", "has", "had", "about", "so", "than", "too", "very", "just", "also", "any",
+                "some", "all", "here", "from", "up", "out", "please", "tell", "know", "like", "want", "hi", "hello"));
+        return CharArraySet.unmodifiableSet(words);
+    }
+
     private Query textQuery(String query) throws IOException {
         Set<String> terms = new LinkedHashSet<>();
         try (TokenStream tokens = analyzer.tokenStream(F_TEXT, query)) {
@@ -304,6 +321,8 @@ final class KnowledgeIndex {
             } else if (!marks.isEmpty()) {
                 log.info("The knowledge index of organization {} was written by format {} with {}; rebuilding it",
                         orgId, marks.get(MARK_FORMAT), marks.get(MARK_EMBEDDER));
+            } else {
+                log.debug("No knowledge index yet for organization {}; building it", orgId);
             }
             this.generation = recorded;
             // Only commit() makes changes durable, always together with the generation they reach: closing after
