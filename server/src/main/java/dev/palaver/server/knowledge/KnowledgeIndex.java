@@ -77,12 +77,12 @@ final class KnowledgeIndex {
     static final String MARK_EMBEDDER = "palaver.embedder";
     static final String MARK_GENERATION = "palaver.generation";
 
-    private static final String F_ID = "id";
-    private static final String F_KB = "kb";
-    private static final String F_DOC = "doc";
-    private static final String F_NAME = "name";
-    private static final String F_POS = "pos";
-    private static final String F_TEXT = "text";
+    static final String F_ID = "id";
+    static final String F_KB = "kb";
+    static final String F_DOC = "doc";
+    static final String F_NAME = "name";
+    static final String F_POS = "pos";
+    static final String F_TEXT = "text";
     private static final String F_VEC = "vec";
     /** Hits taken from each ranking before fusion. */
     private static final int CANDIDATES = 50;
@@ -198,6 +198,9 @@ final class KnowledgeIndex {
             index.life.readLock().lock();
             try {
                 if (index.closed) {
+                    // Closed by an eviction that has finished (it held the write lock): its writer has let go of
+                    // the directory, so a new one may open it.
+                    open.remove(orgId, index);
                     continue;
                 }
                 return action.apply(index);
@@ -235,10 +238,10 @@ final class KnowledgeIndex {
         return index;
     }
 
+    /** Closes first and forgets after, so a new index for the organization never meets the old writer's lock. */
     private void evict(UUID orgId, OrgIndex index) {
-        if (open.remove(orgId, index)) {
-            index.close();
-        }
+        index.close();
+        open.remove(orgId, index);
     }
 
     private record ChunkRow(UUID id, UUID knowledgeBaseId, UUID documentId, String documentName, int position,
