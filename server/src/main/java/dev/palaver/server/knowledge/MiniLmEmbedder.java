@@ -71,6 +71,10 @@ final class MiniLmEmbedder implements Embedder, AutoCloseable {
         model();
     }
 
+    boolean loaded() {
+        return model != null;
+    }
+
     private Model model() {
         Model m = model;
         if (m == null) {

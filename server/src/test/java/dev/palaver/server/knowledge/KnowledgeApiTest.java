@@ -267,6 +267,18 @@ class KnowledgeApiTest extends SharedPalaverContext {
         assertThat(kb.get("name").asString()).isEqualTo("Front desk");
         assertThat(kb.get("description").asString()).isEqualTo("Hours and prices");
         assertThat(kb.get("documentCount").asLong()).isZero();
+
+        UUID id = UUID.fromString(kb.get("id").asString());
+        ok(upload(http, bearer, id, "a.txt", "text/plain", utf8("First page of the manual.")), 201);
+        ok(upload(http, bearer, id, "b.txt", "text/plain", utf8("Second page of the manual.")), 201);
+        JsonNode docs1 = ok(http.get("/api/v1/knowledge-bases/" + id + "/documents?limit=1", "Authorization", bearer), 200);
+        assertThat(docs1.get("items")).extracting(n -> n.get("name").asString()).containsExactly("b.txt");
+        JsonNode docs2 = ok(http.get("/api/v1/knowledge-bases/" + id + "/documents?limit=1&cursor="
+                + docs1.get("nextCursor").asString(), "Authorization", bearer), 200);
+        assertThat(docs2.get("items")).extracting(n -> n.get("name").asString()).containsExactly("a.txt");
+        JsonNode counted = ok(http.get("/api/v1/knowledge-bases/" + id, "Authorization", bearer), 200);
+        assertThat(counted.get("documentCount").asLong()).isEqualTo(2);
+        assertThat(counted.get("chunkCount").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -64,11 +64,14 @@ public final class KnowledgeBenchmark {
     public static void main(String[] args) throws Exception {
         int chunks = intArg(args, "--chunks", 10_000);
         int searches = intArg(args, "--searches", 2_000);
-        Path dataDir = Files.createTempDirectory("palaver-bench-knowledge-");
+        String keep = stringArg(args, "--data-dir");
+        Path dataDir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("palaver-bench-knowledge-");
         try {
             run(dataDir, chunks, searches);
         } finally {
-            deleteTree(dataDir);
+            if (keep == null) {
+                deleteTree(dataDir);
+            }
         }
     }
 
@@ -82,12 +85,16 @@ public final class KnowledgeBenchmark {
             KnowledgeBases bases = context.getBean(KnowledgeBases.class);
             KnowledgeSearch search = context.getBean(KnowledgeSearch.class);
             UUID org = jdbc.sql("select id from organizations order by id limit 1").query(UUID.class).single();
-            UUID kb = bases.create(org, null, "Benchmark", "Synthetic branch information").id();
+            UUID kb = jdbc.sql("select id from knowledge_bases where org_id = ? and name = 'Benchmark'").param(org)
+                    .query(UUID.class).optional()
+                    .orElseGet(() -> bases.create(org, null, "Benchmark", "Synthetic branch information").id());
 
             long seedStart = System.nanoTime();
             Random random = new Random(42);
-            int stored = 0;
-            int documents = 0;
+            int stored = jdbc.sql("select count(*) from knowledge_chunks where knowledge_base_id = ?").param(kb)
+                    .query(Integer.class).single();
+            int documents = jdbc.sql("select count(*) from knowledge_documents where knowledge_base_id = ?").param(kb)
+                    .query(Integer.class).single();
             while (stored < targetChunks) {
                 String text = document(random, Math.min(50, targetChunks - stored));
                 var doc = bases.addDocument(org, null, kb, "branch-" + documents + ".txt", "text/plain",
@@ -121,6 +128,7 @@ public final class KnowledgeBenchmark {
             Arrays.sort(nanos);
             System.err.printf(Locale.ROOT, "%d searches: min %.2f ms, max %.2f ms%n", searches, nanos[0] / 1e6,
                     nanos[searches - 1] / 1e6);
+            phases(context, org, kbs, searches);
             System.out.printf(Locale.ROOT, "RESULT suite=knowledge chunks=%d search_p50_ms=%.2f search_p99_ms=%.2f%n",
                     inDb, percentile(nanos, 50) / 1e6, percentile(nanos, 99) / 1e6);
         }
@@ -129,8 +137,8 @@ public final class KnowledgeBenchmark {
     /** Exactly {@code chunks} chunks' worth of varied sentences (grown a sentence at a time, counted by the chunker). */
     private static String document(Random random, int chunks) {
         StringBuilder text = new StringBuilder();
-        // Chunks average well over 380 characters: until then no count is needed.
-        while (text.length() < chunks * 380) {
+        // Chunks carry well over 300 new characters each: until then no count is needed.
+        while (text.length() < chunks * 300) {
             text.append(sentence(random)).append(random.nextInt(6) == 0 ? "\n\n" : " ");
         }
         String last = "";
@@ -174,6 +182,40 @@ public final class KnowledgeBenchmark {
         return pool[random.nextInt(pool.length)];
     }
 
+    /** Where a search's time goes: the generation check, the query's embedding, the index alone. */
+    private static void phases(ConfigurableApplicationContext context, UUID org, List<UUID> kbs, int n) {
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        Embedder embedder = context.getBean(Embedder.class);
+        KnowledgeIndex index = context.getBean(KnowledgeIndex.class);
+        long generation = KnowledgeChanges.current(jdbc, org);
+        float[][] vectors = new float[QUERIES.length][];
+        for (int i = 0; i < QUERIES.length; i++) {
+            vectors[i] = Embeddings.embedOne(embedder, QUERIES[i]);
+        }
+        long[] pg = new long[n];
+        long[] embed = new long[n];
+        long[] lucene = new long[n];
+        for (int i = 0; i < n; i++) {
+            int q = i % QUERIES.length;
+            long t0 = System.nanoTime();
+            KnowledgeChanges.current(jdbc, org);
+            long t1 = System.nanoTime();
+            Embeddings.embedOne(embedder, QUERIES[q]);
+            long t2 = System.nanoTime();
+            index.search(org, generation, kbs, QUERIES[q], vectors[q], 5);
+            long t3 = System.nanoTime();
+            pg[i] = t1 - t0;
+            embed[i] = t2 - t1;
+            lucene[i] = t3 - t2;
+        }
+        for (long[] a : List.of(pg, embed, lucene)) {
+            Arrays.sort(a);
+        }
+        System.err.printf(Locale.ROOT, "phases p50/p99 ms: generation check %.2f/%.2f, query embedding %.2f/%.2f, index %.2f/%.2f%n",
+                percentile(pg, 50) / 1e6, percentile(pg, 99) / 1e6, percentile(embed, 50) / 1e6, percentile(embed, 99) / 1e6,
+                percentile(lucene, 50) / 1e6, percentile(lucene, 99) / 1e6);
+    }
+
     private static double percentile(long[] sorted, int p) {
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
@@ -186,6 +228,15 @@ public final class KnowledgeBenchmark {
             }
         }
         return fallback;
+    }
+
+    private static String stringArg(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return null;
     }
 
     private static void deleteTree(Path dir) throws IOException {

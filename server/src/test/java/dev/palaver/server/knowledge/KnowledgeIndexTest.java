@@ -100,6 +100,25 @@ class KnowledgeIndexTest extends SharedPalaverContext {
     }
 
     @Test
+    void theStartupCheckLoadsTheModelWhenThereIsKnowledgeAndTheModelRunsOffline(@TempDir Path otherDataDir) {
+        UUID org = IdentityTestAccess.organization(context);
+        add(org, base(org), "hours.txt", HOURS);
+        try (MiniLmEmbedder fresh = new MiniLmEmbedder(otherDataDir.resolve("cache"))) {
+            assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
+            assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+            KnowledgeIndex node = new KnowledgeIndex(jdbc, fresh, otherDataDir.resolve("knowledge"), 64);
+            try {
+                assertThat(fresh.loaded()).isFalse();
+                node.syncAll();
+                assertThat(fresh.loaded()).isTrue();
+                assertThat(node.directory(org)).isDirectory();
+            } finally {
+                node.closeAll();
+            }
+        }
+    }
+
+    @Test
     void anIndexWrittenInAnotherFormatIsRebuilt() throws IOException {
         UUID org = IdentityTestAccess.organization(context);
         UUID kb = base(org);
