@@ -12,7 +12,11 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -81,7 +85,15 @@ class KnowledgeController {
         bases.delete(caller.orgId(), caller, id);
     }
 
+    /** How the upload's body looks, for the API description (the handler reads the multipart request itself). */
+    @Schema(name = "DocumentUpload")
+    record DocumentUpload(@Schema(type = "string", format = "binary", requiredMode = Schema.RequiredMode.REQUIRED,
+            description = "Plain text, Markdown, HTML or PDF, up to 10 MB") String file) {
+    }
+
     /** multipart/form-data with the document in a part named {@code file}. */
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
+            mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = DocumentUpload.class)))
     @PostMapping("/{id}/documents")
     @ResponseStatus(HttpStatus.CREATED)
     @Access(role = Role.ADMIN, scope = Scopes.KNOWLEDGE_WRITE)

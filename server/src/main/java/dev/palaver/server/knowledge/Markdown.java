@@ -20,9 +20,10 @@ final class Markdown {
     private static final Pattern REF_LINK = Pattern.compile("\\[([^]]+)]\\[[^]]*]");
     private static final Pattern AUTOLINK = Pattern.compile("<((?:https?|mailto):[^>\\s]+)>");
     private static final Pattern TAG = Pattern.compile("</?[A-Za-z][A-Za-z0-9-]*(\\s[^<>]*)?/?>");
-    private static final Pattern STRONG = Pattern.compile("(\\*\\*|__)(?=\\S)(.+?)(?<=\\S)\\1");
-    private static final Pattern EMPHASIS = Pattern.compile("(?<![\\w*])([*_])(?=\\S)(.+?)(?<=\\S)\\1(?![\\w*])");
-    private static final Pattern STRIKE = Pattern.compile("~~(?=\\S)(.+?)(?<=\\S)~~");
+    // Spans are bounded ({1,400}) so that a long line full of markers costs linear time, not quadratic.
+    private static final Pattern STRONG = Pattern.compile("(\\*\\*|__)(?=\\S)(.{1,400}?)(?<=\\S)\\1");
+    private static final Pattern EMPHASIS = Pattern.compile("(?<![\\w*])([*_])(?=\\S)(.{1,400}?)(?<=\\S)\\1(?![\\w*])");
+    private static final Pattern STRIKE = Pattern.compile("~~(?=\\S)(.{1,400}?)(?<=\\S)~~");
     private static final Pattern CODE = Pattern.compile("`+([^`]+)`+");
 
     private Markdown() {

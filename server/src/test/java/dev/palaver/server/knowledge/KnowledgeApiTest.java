@@ -282,6 +282,15 @@ class KnowledgeApiTest extends SharedPalaverContext {
     }
 
     @Test
+    void theApiDescriptionShowsTheUploadAsAMultipartFile() {
+        JsonNode upload = Http.json(http.get("/api/docs")).get("paths").get("/api/v1/knowledge-bases/{id}/documents")
+                .get("post").get("requestBody").get("content").get("multipart/form-data").get("schema");
+        assertThat(upload.toString()).contains("DocumentUpload");
+        JsonNode schema = Http.json(http.get("/api/docs")).get("components").get("schemas").get("DocumentUpload");
+        assertThat(schema.get("properties").get("file").get("format").asString()).isEqualTo("binary");
+    }
+
+    @Test
     void searchValidatesItsInput() {
         UUID org = IdentityTestAccess.organization(context);
         String bearer = admin(org);
