@@ -333,8 +333,18 @@ final class KnowledgeIndex {
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
                     .setCommitOnClose(false)
                     .setOpenMode(recorded < 0 ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-            this.writer = new IndexWriter(directory, config);
-            this.searchers = new SearcherManager(writer, null);
+            IndexWriter opened = null;
+            try {
+                opened = new IndexWriter(directory, config);
+                this.searchers = new SearcherManager(opened, null);
+            } catch (IOException | RuntimeException e) {
+                if (opened != null) {
+                    opened.close();
+                }
+                directory.close();
+                throw e;
+            }
+            this.writer = opened;
         }
 
         private Map<String, String> marks() {
