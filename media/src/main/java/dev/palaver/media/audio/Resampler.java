@@ -118,6 +118,27 @@ public final class Resampler {
         return written;
     }
 
+    /**
+     * Converts a whole clip at once: the result has {@code round(length * outputRate / inputRate)} samples and
+     * is time-aligned with the input, because the filter's delay is flushed out with silence and cut off the
+     * front. For streams use an instance and {@link #process}, whose output lags by {@link #delaySeconds}.
+     */
+    public static short[] convert(short[] samples, int inputRate, int outputRate) {
+        Resampler resampler = new Resampler(inputRate, outputRate);
+        if (inputRate == outputRate) {
+            return samples.clone();
+        }
+        int length = (int) Math.round((double) samples.length * outputRate / inputRate);
+        int delay = (int) Math.round(resampler.delaySeconds() * outputRate);
+        int padding = (int) Math.ceil(resampler.delaySeconds() * inputRate) + 2;
+        short[] out = new short[resampler.maxOutputLength(samples.length) + resampler.maxOutputLength(padding)];
+        int written = resampler.process(samples, 0, samples.length, out, 0);
+        written += resampler.process(new short[padding], 0, padding, out, written);
+        short[] aligned = new short[length];
+        System.arraycopy(out, delay, aligned, 0, Math.min(length, written - delay));
+        return aligned;
+    }
+
     /** Forgets the stream so far, as if newly constructed. */
     public void reset() {
         Arrays.fill(history, 0f);

@@ -163,6 +163,40 @@ class ResamplerTest {
     }
 
     @Test
+    void wholeClipConversionHasTheScaledLengthAndNoDelay() {
+        for (int[] rates : new int[][] {{8000, 16000}, {16000, 8000}, {48000, 16000}, {22050, 16000}}) {
+            int from = rates[0];
+            int to = rates[1];
+            short[] impulse = new short[from / 5 + 7];
+            int at = from / 10;
+            impulse[at] = 20_000;
+            short[] out = Resampler.convert(impulse, from, to);
+            assertThat(out).as("%d -> %d", from, to).hasSize((int) Math.round((double) impulse.length * to / from));
+            int peak = 0;
+            for (int i = 1; i < out.length; i++) {
+                if (Math.abs(out[i]) > Math.abs(out[peak])) {
+                    peak = i;
+                }
+            }
+            assertThat((double) peak).as("%d -> %d", from, to).isCloseTo((double) at * to / from, within(1.0));
+        }
+    }
+
+    @Test
+    void wholeClipConversionKeepsTheEndOfTheClip() {
+        short[] tone = Signals.sine(8000, 440, AMPLITUDE, 0.5);
+        short[] out = Resampler.convert(tone, 8000, 16000);
+        assertThat(Signals.rms(out, out.length - 160, out.length - 20)).isGreaterThan(AMPLITUDE / Math.sqrt(2) * 0.8);
+    }
+
+    @Test
+    void wholeClipConversionAtTheSameRateIsACopy() {
+        short[] input = Signals.whiteNoise(1000, 4000, 9);
+        short[] out = Resampler.convert(input, 16_000, 16_000);
+        assertThat(out).isEqualTo(input).isNotSameAs(input);
+    }
+
+    @Test
     void overshootClipsInsteadOfWrappingAround() {
         short[] square = new short[8000];
         for (int i = 0; i < square.length; i++) {

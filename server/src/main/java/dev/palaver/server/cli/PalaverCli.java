@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class PalaverCli {
 
-    private static final Set<String> COMMANDS = Set.of("--help", "-h", "help", "version", "--version");
+    private static final Set<String> COMMANDS = Set.of("--help", "-h", "help", "version", "--version", "tts", "stt");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -20,6 +20,11 @@ public final class PalaverCli {
     public PalaverCli(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
+    }
+
+    /** For a process that runs only this command: libraries' log lines become warnings on standard error. */
+    public static void quietLogging() {
+        CliLogging.warningsToStandardError();
     }
 
     public static boolean handles(String command) {
@@ -31,6 +36,8 @@ public final class PalaverCli {
         return switch (command) {
             case "--help", "-h", "help" -> help();
             case "version", "--version" -> version();
+            case "tts" -> new SpeechCommands(out, err).tts(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "stt" -> new SpeechCommands(out, err).stt(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 err.println("palaver: unknown command '" + command + "'; see `palaver --help`");
                 yield 2;
@@ -44,6 +51,9 @@ public final class PalaverCli {
 
                 Commands:
                   serve        start the server (what scripts/run does; the default without a command)
+                  tts --text T --out F.wav [--voice V]
+                               speak T with the offline voice (flite, else FreeTTS) into a 16 kHz WAV
+                  stt F.wav    print what the offline recognizer (pocketsphinx) hears in a WAV file
                   version      print the Palaver version
                   help         show this help
 

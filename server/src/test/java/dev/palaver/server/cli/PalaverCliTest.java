@@ -27,8 +27,39 @@ class PalaverCliTest {
 
         assertThat(exit).isZero();
         assertThat(out()).contains("Usage: palaver <command>", "Commands:").containsPattern("(?m)^\\s+serve\\s")
-                .containsPattern("(?m)^\\s+version\\s").containsPattern("(?m)^\\s+help\\s");
+                .containsPattern("(?m)^\\s+version\\s").containsPattern("(?m)^\\s+help\\s")
+                .containsPattern("(?m)^\\s+tts --text").containsPattern("(?m)^\\s+stt F.wav");
         assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void ttsThenSttRoundTripsASentenceOffline(@TempDir Path dir) {
+        Path wav = dir.resolve("question.wav");
+        assertThat(cli.run("tts", "--text", "What are your opening hours on Saturday", "--out", wav.toString()))
+                .as(err()).isZero();
+        assertThat(out()).contains("wrote " + wav, "flite");
+        out.reset();
+        assertThat(cli.run("stt", wav.toString())).as(err()).isZero();
+        assertThat(out().strip()).isEqualTo("what are your opening hours on saturday");
+    }
+
+    @Test
+    void speechCommandsRefuseBadArguments(@TempDir Path dir) {
+        assertThat(cli.run("tts", "--text", "hello")).isEqualTo(2);
+        assertThat(err()).contains("usage: palaver tts");
+        assertThat(cli.run("tts", "--text", "hello", "--out", dir.resolve("x.wav").toString(), "--voice", "nobody"))
+                .isEqualTo(2);
+        assertThat(err()).contains("unknown voice 'nobody'");
+        assertThat(cli.run("stt", dir.resolve("missing.wav").toString())).isEqualTo(1);
+        assertThat(err()).contains("cannot read");
+        Path notWav = dir.resolve("not.wav");
+        try {
+            java.nio.file.Files.writeString(notWav, "plain text");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(cli.run("stt", notWav.toString())).isEqualTo(1);
+        assertThat(err()).contains("is not a WAV file");
     }
 
     @Test

@@ -61,6 +61,13 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/provider-credentials", new Rule(Role.ADMIN, ""));
         EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("GET /api/v1/agents", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("POST /api/v1/agents", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
+        EXPECTED.put("GET /api/v1/agents/{id}", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("PUT /api/v1/agents/{id}", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
+        EXPECTED.put("DELETE /api/v1/agents/{id}", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
+        EXPECTED.put("GET /api/v1/agents/{id}/versions", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("GET /api/v1/agents/{id}/versions/{version}", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
         EXPECTED.put("GET /api/v1/knowledge-bases", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
         EXPECTED.put("POST /api/v1/knowledge-bases", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
         EXPECTED.put("GET /api/v1/knowledge-bases/{id}", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));

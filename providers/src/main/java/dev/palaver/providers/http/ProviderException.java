@@ -1,0 +1,26 @@
+package dev.palaver.providers.http;
+
+import java.util.Objects;
+
+/** A classified provider failure, thrown by blocking calls. The message is the failure's safe message. */
+public final class ProviderException extends RuntimeException {
+
+    private final transient ProviderFailure failure;
+
+    public ProviderException(ProviderFailure failure) {
+        super(Objects.requireNonNull(failure, "failure").safeMessage(), null, false, true);
+        this.failure = failure;
+    }
+
+    public ProviderException(ProviderFailure.Kind kind, String safeMessage) {
+        this(new ProviderFailure(kind, safeMessage));
+    }
+
+    public ProviderFailure failure() {
+        return failure;
+    }
+
+    public ProviderFailure.Kind kind() {
+        return failure.kind();
+    }
+}
