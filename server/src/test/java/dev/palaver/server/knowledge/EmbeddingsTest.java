@@ -56,6 +56,25 @@ class EmbeddingsTest {
     }
 
     @Test
+    void anEngineEmbedderJoinsUnderAModelName() {
+        dev.palaver.media.embed.Embedder engine = new dev.palaver.media.embed.Embedder() {
+            @Override
+            public int dimension() {
+                return 2;
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) {
+                return new float[][] {{0, 2}};
+            }
+        };
+        Embedder named = Embedder.named("openai:text-embedding-3-small", engine);
+        assertThat(named.id()).isEqualTo("openai:text-embedding-3-small");
+        assertThat(named.dimension()).isEqualTo(2);
+        assertThat(Embeddings.embedOne(named, "x")).containsExactly(0f, 1f);
+    }
+
+    @Test
     void manyTextsGoToTheEmbedderInBoundedBatches() {
         List<Integer> batchSizes = new ArrayList<>();
         Embedder counting = answering(1, t -> {
