@@ -111,7 +111,8 @@ public final class KnowledgeBenchmark {
                     (System.nanoTime() - seedStart) / 1e9);
 
             List<UUID> kbs = List.of(kb);
-            for (int i = 0; i < 300; i++) {
+            // Warm-up: the JIT, and the index's background merges after the last uploads.
+            for (int i = 0; i < 1000; i++) {
                 search.search(org, kbs, QUERIES[i % QUERIES.length], 5);
             }
             long[] nanos = new long[searches];
