@@ -68,6 +68,14 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("DELETE /api/v1/agents/{id}", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
         EXPECTED.put("GET /api/v1/agents/{id}/versions", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
         EXPECTED.put("GET /api/v1/agents/{id}/versions/{version}", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("GET /api/v1/knowledge-bases", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("POST /api/v1/knowledge-bases", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("GET /api/v1/knowledge-bases/{id}", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("POST /api/v1/knowledge-bases/{id}/documents", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("GET /api/v1/knowledge-bases/{id}/documents", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}/documents/{documentId}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
+        EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
     }
 
     private IdentityFixtures fixtures;
