@@ -29,15 +29,21 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     public static JavaProcess start(String mainClass, Map<String, String> env, Path outputDir, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                // Startup, not peak speed, is what these short-lived JVMs need on a small machine.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                mainClass));
-        command.addAll(List.of(args));
         try {
             Files.createDirectories(outputDir);
+            // The class path goes in an argument file: ONNX Runtime crashes in a JVM whose command line
+            // is longer than about 4 KB, and the test class path is far longer.
+            Path argFile = Files.createTempFile(outputDir, "classpath", ".args");
+            Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "@" + argFile,
+                    // As scripts/run starts the server: the offline voice calls native libraries.
+                    "--enable-native-access=ALL-UNNAMED",
+                    // Startup, not peak speed, is what these short-lived JVMs need on a small machine.
+                    "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                    mainClass));
+            command.addAll(List.of(args));
             Path out = Files.createTempFile(outputDir, "stdout", ".txt");
             Path err = Files.createTempFile(outputDir, "stderr", ".txt");
             ProcessBuilder pb = new ProcessBuilder(command)
