@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ abstract class FallbackRun<T> {
     private static final Logger log = LoggerFactory.getLogger(FallbackRun.class);
 
     private final Fallbacks<T> setup;
+    private final Object listener;
+    private final Consumer<String> onError;
     private final Scheduler scheduler;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -66,17 +69,23 @@ abstract class FallbackRun<T> {
     private Cancellable backoffTimer = Cancellable.NONE;
     private ProviderFailure lastFailure;
 
-    FallbackRun(Fallbacks<T> setup) {
+    /**
+     * @param listener the caller's listener: a {@link ProviderFailure.Receiver} gets the terminal failure
+     *     whole, any other its message through {@code onError}
+     */
+    FallbackRun(Fallbacks<T> setup, Object listener, Consumer<String> onError) {
         this.setup = setup;
+        this.listener = listener;
+        this.onError = onError;
         this.scheduler = setup.scheduler();
         this.requestStart = scheduler.nanoTime();
     }
 
-    /** Starts an attempt on {@code provider}, whose events go to {@code attempt}; returns its handle. */
-    protected abstract AutoCloseable open(T provider, Attempt attempt);
-
-    /** Hands the terminal failure to the caller's listener (called under the delivery lock). */
-    protected abstract void deliverFailure(ProviderFailure failure);
+    /**
+     * Starts attempt {@code attempt} on {@code provider} with a listener that is an {@link Attempt} of that
+     * id; returns its handle.
+     */
+    protected abstract AutoCloseable open(T provider, int attempt);
 
     /** Whether the first-output budget runs from an attempt's start (else the subclass starts it). */
     protected boolean firstOutputClockAtStart() {
@@ -140,31 +149,35 @@ abstract class FallbackRun<T> {
         firstOutputTimer = scheduler.schedule(setup.policy().firstOutput(), () -> post(() -> firstOutputMissed(id)));
     }
 
-    /** Passes events of one attempt into the run; events of an attempt given up on are dropped. */
-    final class Attempt {
+    /**
+     * The base of the listener an attempt's provider calls: passes its events into the run (events of an
+     * attempt given up on are dropped). Its {@code onError} and {@code onFailure} serve every SPI listener.
+     */
+    class Attempt implements ProviderFailure.Receiver {
         private final int id;
 
-        private Attempt(int id) {
+        Attempt(int id) {
             this.id = id;
         }
 
         /** Output for the caller (text, a tool call, audio, a transcript). */
-        void output(Runnable toCaller) {
+        final void output(Runnable toCaller) {
             post(() -> outputArrived(id, toCaller));
         }
 
         /** The attempt completed; {@code toCaller} is the caller's terminal call. */
-        void done(Runnable toCaller) {
+        final void done(Runnable toCaller) {
             post(() -> completed(id, toCaller));
         }
 
-        void failed(ProviderFailure failure) {
+        @Override
+        public final void onFailure(ProviderFailure failure) {
             post(() -> attemptFailed(id, failure));
         }
 
         /** An unclassified error from a provider that only speaks {@code onError}. */
-        void error(String message) {
-            failed(new ProviderFailure(Kind.SERVER_ERROR, setup.links().get(index).name() + ": " + message));
+        public final void onError(String message) {
+            onFailure(new ProviderFailure(Kind.SERVER_ERROR, setup.links().get(index).name() + ": " + message));
         }
     }
 
@@ -199,7 +212,7 @@ abstract class FallbackRun<T> {
         inFlight = true;
         setup.metrics().requestStarted(link.name(), setup.capability());
         try {
-            handle = open(link.provider(), new Attempt(id));
+            handle = open(link.provider(), id);
         } catch (ProviderException e) {
             attemptFailed(id, e.failure());
             return;
@@ -278,7 +291,7 @@ abstract class FallbackRun<T> {
         if (outputStarted) {
             // Half an answer is never replayed: the caller decides (apology, its own stall fallback).
             finished = true;
-            deliver(() -> deliverFailure(failure), true);
+            deliver(() -> ProviderFailure.Receiver.deliver(listener, failure, onError), true);
             return;
         }
         if (closed) {
@@ -338,7 +351,7 @@ abstract class FallbackRun<T> {
                 ? new ProviderFailure(Kind.SERVER_ERROR, message)
                 : new ProviderFailure(last.kind(), last.httpStatus(), last.retryAfter(), message);
         log.debug("{}", message);
-        deliver(() -> deliverFailure(failure), true);
+        deliver(() -> ProviderFailure.Receiver.deliver(listener, failure, onError), true);
     }
 
     private void cleanUp() {

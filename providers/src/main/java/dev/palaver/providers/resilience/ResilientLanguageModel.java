@@ -34,51 +34,34 @@ public final class ResilientLanguageModel implements LanguageModel {
         private final Listener listener;
 
         Run(LlmRequest request, Listener listener) {
-            super(setup);
+            super(setup, listener, listener::onError);
             this.request = request;
             this.listener = listener;
         }
 
         @Override
-        protected AutoCloseable open(LanguageModel provider, Attempt attempt) {
+        protected AutoCloseable open(LanguageModel provider, int attempt) {
             return provider.stream(request, new AttemptListener(attempt));
         }
 
-        @Override
-        protected void deliverFailure(ProviderFailure failure) {
-            ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
-        }
-
-        private final class AttemptListener implements Listener, ProviderFailure.Receiver {
-            private final Attempt attempt;
-
-            AttemptListener(Attempt attempt) {
-                this.attempt = attempt;
+        private final class AttemptListener extends Attempt implements Listener {
+            AttemptListener(int id) {
+                super(id);
             }
 
             @Override
             public void onText(String delta) {
-                attempt.output(() -> listener.onText(delta));
+                output(() -> listener.onText(delta));
             }
 
             @Override
             public void onToolCall(ToolCall call) {
-                attempt.output(() -> listener.onToolCall(call));
+                output(() -> listener.onToolCall(call));
             }
 
             @Override
             public void onDone() {
-                attempt.done(listener::onDone);
-            }
-
-            @Override
-            public void onError(String message) {
-                attempt.error(message);
-            }
-
-            @Override
-            public void onFailure(ProviderFailure failure) {
-                attempt.failed(failure);
+                done(listener::onDone);
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.palaver.providers.resilience;
 
 import dev.palaver.media.audio.AudioFormat;
 import dev.palaver.media.stt.SpeechToText;
-import dev.palaver.providers.http.ProviderFailure;
 import java.util.ArrayDeque;
 import java.util.Objects;
 
@@ -45,7 +44,7 @@ public final class ResilientSpeechToText implements SpeechToText {
         private Stream current;
 
         Run(Listener listener) {
-            super(setup);
+            super(setup, listener, listener::onError);
             this.listener = listener;
         }
 
@@ -95,7 +94,7 @@ public final class ResilientSpeechToText implements SpeechToText {
         }
 
         @Override
-        protected AutoCloseable open(SpeechToText provider, Attempt attempt) {
+        protected AutoCloseable open(SpeechToText provider, int attempt) {
             Stream stream = provider.open(new AttemptListener(attempt));
             current = stream;
             boolean owesFinal = false;
@@ -136,36 +135,19 @@ public final class ResilientSpeechToText implements SpeechToText {
             current = null;
         }
 
-        @Override
-        protected void deliverFailure(ProviderFailure failure) {
-            ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
-        }
-
-        private final class AttemptListener implements Listener, ProviderFailure.Receiver {
-            private final Attempt attempt;
-
-            AttemptListener(Attempt attempt) {
-                this.attempt = attempt;
+        private final class AttemptListener extends Attempt implements Listener {
+            AttemptListener(int id) {
+                super(id);
             }
 
             @Override
             public void onPartial(String text) {
-                attempt.output(() -> listener.onPartial(text));
+                output(() -> listener.onPartial(text));
             }
 
             @Override
             public void onFinal(String text, boolean flushed) {
-                attempt.output(() -> listener.onFinal(text, flushed));
-            }
-
-            @Override
-            public void onError(String message) {
-                attempt.error(message);
-            }
-
-            @Override
-            public void onFailure(ProviderFailure failure) {
-                attempt.failed(failure);
+                output(() -> listener.onFinal(text, flushed));
             }
         }
     }

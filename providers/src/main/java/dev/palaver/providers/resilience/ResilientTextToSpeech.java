@@ -32,46 +32,29 @@ public final class ResilientTextToSpeech implements TextToSpeech {
         private final Listener listener;
 
         Run(String text, Listener listener) {
-            super(setup);
+            super(setup, listener, listener::onError);
             this.text = text;
             this.listener = listener;
         }
 
         @Override
-        protected AutoCloseable open(TextToSpeech provider, Attempt attempt) {
+        protected AutoCloseable open(TextToSpeech provider, int attempt) {
             return provider.synthesize(text, new AttemptListener(attempt));
         }
 
-        @Override
-        protected void deliverFailure(ProviderFailure failure) {
-            ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
-        }
-
-        private final class AttemptListener implements Listener, ProviderFailure.Receiver {
-            private final Attempt attempt;
-
-            AttemptListener(Attempt attempt) {
-                this.attempt = attempt;
+        private final class AttemptListener extends Attempt implements Listener {
+            AttemptListener(int id) {
+                super(id);
             }
 
             @Override
             public void onAudio(short[] pcm) {
-                attempt.output(() -> listener.onAudio(pcm));
+                output(() -> listener.onAudio(pcm));
             }
 
             @Override
             public void onDone() {
-                attempt.done(listener::onDone);
-            }
-
-            @Override
-            public void onError(String message) {
-                attempt.error(message);
-            }
-
-            @Override
-            public void onFailure(ProviderFailure failure) {
-                attempt.failed(failure);
+                done(listener::onDone);
             }
         }
     }

@@ -34,6 +34,8 @@ public final class JavaProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"),
                 // Startup, not peak speed, is what these short-lived JVMs need on a small machine.
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                // As scripts/run starts the server: the offline voice calls flite and pocketsphinx through FFM.
+                "--enable-native-access=ALL-UNNAMED",
                 mainClass));
         command.addAll(List.of(args));
         try {
