@@ -125,10 +125,11 @@ final class AnthropicStream extends StreamingCompletion {
         String code = Failures.codeOf(error);
         ProviderFailure.Kind kind = switch (code == null ? "" : code) {
             case "rate_limit_error" -> ProviderFailure.Kind.RATE_LIMITED;
-            case "authentication_error", "permission_error" -> ProviderFailure.Kind.AUTH;
+            case "authentication_error" -> ProviderFailure.Kind.AUTHENTICATION;
+            case "permission_error" -> ProviderFailure.Kind.PERMISSION;
             case "invalid_request_error", "not_found_error", "request_too_large" -> ProviderFailure.Kind.BAD_REQUEST;
-            case "timeout_error" -> ProviderFailure.Kind.TIMEOUT;
-            default -> ProviderFailure.Kind.SERVER;
+            case "timeout_error" -> ProviderFailure.Kind.FIRST_BYTE_TIMEOUT;
+            default -> ProviderFailure.Kind.SERVER_ERROR;
         };
         return new ProviderException(kind, provider + ": error in the stream" + (code == null ? "" : " (" + code + ")"));
     }

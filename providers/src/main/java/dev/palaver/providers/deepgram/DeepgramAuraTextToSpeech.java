@@ -2,10 +2,10 @@ package dev.palaver.providers.deepgram;
 
 import dev.palaver.media.time.Scheduler;
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.Json;
 import dev.palaver.providers.speechhttp.HttpSynthesizer;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
 import dev.palaver.providers.speechhttp.SpeechUrls;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ public final class DeepgramAuraTextToSpeech implements TextToSpeech, AutoCloseab
 
     @Override
     public Synthesis synthesize(String text, Listener listener) {
-        return http.synthesize(text, listener, sampleRate, () -> http.jsonPost(endpoint, Json.object("text", text))
+        return http.synthesize(text, listener, sampleRate, () -> http.jsonPost(endpoint, Json.fields("text", text))
                 .header("Authorization", "Token " + key.reveal())
                 .build());
     }
@@ -75,7 +75,7 @@ public final class DeepgramAuraTextToSpeech implements TextToSpeech, AutoCloseab
         private URI baseUrl = URI.create("https://api.deepgram.com");
         private String model = "aura-2-thalia-en";
         private int sampleRate = 16_000;
-        private SpeechTimeouts timeouts = SpeechTimeouts.synthesisDefaults();
+        private HttpTimeouts timeouts = HttpTimeouts.synthesis();
 
         private Builder(ApiKey key, Scheduler scheduler) {
             this.key = Objects.requireNonNull(key, "key");
@@ -106,7 +106,7 @@ public final class DeepgramAuraTextToSpeech implements TextToSpeech, AutoCloseab
             return this;
         }
 
-        public Builder timeouts(SpeechTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+        public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         public DeepgramAuraTextToSpeech build() {
             return new DeepgramAuraTextToSpeech(this);

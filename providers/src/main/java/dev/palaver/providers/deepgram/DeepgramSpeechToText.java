@@ -5,23 +5,23 @@ import dev.palaver.media.audio.Pcm16;
 import dev.palaver.media.stt.SpeechToText;
 import dev.palaver.media.time.Cancellable;
 import dev.palaver.media.time.Scheduler;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.HttpFailures;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.ProviderFailure;
-import dev.palaver.providers.speechhttp.ProviderFailure.Kind;
-import dev.palaver.providers.speechhttp.ProviderFailureListener;
-import dev.palaver.providers.speechhttp.SpeechHttpClients;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.Failures;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.Json;
+import dev.palaver.providers.http.ProviderException;
+import dev.palaver.providers.http.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure;
+import dev.palaver.providers.http.ProviderTransport;
 import dev.palaver.providers.speechhttp.SpeechUrls;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Deepgram live recognition over a WebSocket ({@code {base}/v1/listen?encoding=linear16&sample_rate=16000&
@@ -69,11 +70,11 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
     private final URI endpoint;
     private final ApiKey key;
     private final Scheduler scheduler;
-    private final SpeechTimeouts timeouts;
+    private final HttpTimeouts timeouts;
     private final Duration keepAliveInterval;
     private final Duration finalizeGrace;
     private final int maxQueuedBytes;
-    private final HttpClient client;
+    private final ProviderTransport transport;
     private final Set<LiveStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -94,7 +95,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         this.keepAliveInterval = b.keepAliveInterval;
         this.finalizeGrace = b.finalizeGrace;
         this.maxQueuedBytes = (int) ((long) AudioFormat.SAMPLE_RATE * 2 * b.maxQueuedAudio.toMillis() / 1000);
-        this.client = SpeechHttpClients.create(timeouts.connect());
+        this.transport = new ProviderTransport(PROVIDER, timeouts, List.of(key.reveal()), true);
     }
 
     public static Builder builder(ApiKey key, Scheduler scheduler) {
@@ -131,7 +132,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         for (LiveStream s : streams) {
             s.awaitReleased(deadline);
         }
-        SpeechHttpClients.shutdown(client);
+        transport.close();
     }
 
     @Override
@@ -163,7 +164,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
         private final ArrayDeque<PendingFinalize> finalizes = new ArrayDeque<>();
         private final StringBuilder message = new StringBuilder();
-        private final long idleNanos = timeouts.idleGap().toNanos();
+        private final long idleNanos = timeouts.idle().toNanos();
         private final long keepAliveNanos = keepAliveInterval.toNanos();
         private final CompletableFuture<Void> released = new CompletableFuture<>();
 
@@ -196,7 +197,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 totalTimer = scheduler.schedule(timeouts.total(), () -> fail(ProviderFailure.of(PROVIDER,
                         Kind.TOTAL_TIMEOUT, "stream open longer than " + timeouts.total().toMillis() + " ms")));
                 // The JDK bounds the handshake too, so a connection given up on is also closed by it.
-                connecting = client.newWebSocketBuilder()
+                connecting = transport.webSocket()
                         .header("Authorization", "Token " + key.reveal())
                         .connectTimeout(timeouts.firstByte())
                         .buildAsync(endpoint, this);
@@ -383,7 +384,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 if (closed) {
                     abort();
                 } else {
-                    fail(HttpFailures.fromThrowable(PROVIDER, error, true));
+                    fail(Failures.forTransport(PROVIDER, error, true));
                 }
                 return;
             }
@@ -426,7 +427,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 long quiet = now - lastInbound;
                 if (quiet >= idleNanos) {
                     fail(ProviderFailure.of(PROVIDER, Kind.IDLE_TIMEOUT,
-                            "nothing from Deepgram for " + timeouts.idleGap().toMillis() + " ms"));
+                            "nothing from Deepgram for " + timeouts.idle().toMillis() + " ms"));
                     return;
                 }
                 if (quiet >= idleNanos / 2 && !pingOutstanding) {
@@ -490,7 +491,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 if (closed || failed) {
                     message.setLength(0);
                 } else if (message.length() + data.length() > MAX_MESSAGE_CHARS) {
-                    fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "message over " + MAX_MESSAGE_CHARS + " characters"));
+                    fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED, "message over " + MAX_MESSAGE_CHARS + " characters"));
                 } else {
                     message.append(data);
                     if (last) {
@@ -548,7 +549,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             lock.lock();
             try {
                 if (!closed && !failed) {
-                    fail(HttpFailures.fromThrowable(PROVIDER, error, true));
+                    fail(Failures.forTransport(PROVIDER, error, true));
                 }
                 release();
             } finally {
@@ -573,22 +574,19 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
 
         /** One complete text message. Caller holds the lock. */
         private void handle(String text) {
-            Map<String, Object> msg;
-            try {
-                msg = Json.parseObject(text);
-            } catch (Json.MalformedJsonException e) {
-                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "message is not a JSON object"));
+            JsonNode msg = Json.tryParseObject(text);
+            if (msg == null) {
+                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED, "message is not a JSON object"));
                 return;
             }
             String type = Json.string(msg, "type");
             if (type == null) {
-                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "message without a type"));
+                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED, "message without a type"));
                 return;
             }
             switch (type) {
                 case "Results" -> results(msg);
-                case "Error" -> fail(ProviderFailure.of(PROVIDER, Kind.SERVER_ERROR,
-                        HttpFailures.errorDetail(text.getBytes(StandardCharsets.UTF_8), key)));
+                case "Error" -> fail(ProviderFailure.of(PROVIDER, Kind.SERVER_ERROR, Failures.errorCode(msg)));
                 default -> {
                     // Metadata, SpeechStarted, UtteranceEnd and types added later carry nothing we use.
                 }
@@ -596,16 +594,17 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             settleSilentFinalizes();
         }
 
-        private void results(Map<String, Object> msg) {
-            List<Object> alternatives = Json.array(Json.object(msg, "channel"), "alternatives");
-            if (alternatives == null || alternatives.isEmpty() || !(alternatives.getFirst() instanceof Map<?, ?>)) {
-                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "Results without alternatives"));
+        private void results(JsonNode msg) {
+            JsonNode channel = msg.get("channel");
+            JsonNode alternatives = channel == null ? null : channel.get("alternatives");
+            if (alternatives == null || !alternatives.isArray() || alternatives.isEmpty()
+                    || !alternatives.get(0).isObject()) {
+                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED, "Results without alternatives"));
                 return;
             }
-            @SuppressWarnings("unchecked")
-            String transcript = Json.string((Map<String, Object>) alternatives.getFirst(), "transcript");
+            String transcript = Json.string(alternatives.get(0), "transcript");
             if (transcript == null) {
-                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE, "Results without a transcript"));
+                fail(ProviderFailure.of(PROVIDER, Kind.MALFORMED, "Results without a transcript"));
                 return;
             }
             String text = transcript.strip();
@@ -634,8 +633,9 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             }
         }
 
-        /** Ends the stream with {@code failure}: the one and last listener call. */
-        private void fail(ProviderFailure failure) {
+        /** Ends the stream with {@code failure} (scrubbed of the key): the one and last listener call. */
+        private void fail(ProviderFailure unscrubbed) {
+            ProviderFailure failure = transport.redact(unscrubbed);
             lock.lock();
             try {
                 if (closed || failed) {
@@ -651,9 +651,9 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                     release();
                 }
                 // Still connecting: opened() aborts the socket if the handshake completes after all.
-                log.debug("{}", failure.message());
+                log.debug("{}", failure.safeMessage());
                 try {
-                    ProviderFailureListener.deliver(listener, failure, listener::onError);
+                    ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
                 } catch (RuntimeException e) {
                     log.warn("{} listener threw {}", PROVIDER, e.getClass().getName());
                 }
@@ -667,9 +667,12 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
             if (t instanceof WebSocketHandshakeException h) {
                 HttpResponse<?> response = h.getResponse();
                 byte[] body = response.body() instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
-                return HttpFailures.fromStatus(PROVIDER, response.statusCode(), response.headers(), body, key);
+                return Failures.forStatus(PROVIDER, response.statusCode(), response.headers(), body, Instant.now());
             }
-            return HttpFailures.fromThrowable(PROVIDER, t, false);
+            if (t instanceof ProviderException e) {
+                return e.failure();
+            }
+            return Failures.forTransport(PROVIDER, t, false);
         }
 
         private ProviderFailure closedByDeepgram(int code, String reason) {
@@ -678,9 +681,10 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 case 1011, 1012, 1013, 1014 -> Kind.SERVER_ERROR;
                 default -> Kind.TRUNCATED;
             };
-            String why = reason == null || reason.isBlank() ? ""
-                    : ": " + HttpFailures.errorDetail(reason.getBytes(StandardCharsets.UTF_8), key);
-            return ProviderFailure.of(PROVIDER, kind, "closed by Deepgram (code " + code + ")" + why);
+            // Deepgram's close reasons start with a code (NET-0001, DATA-0000); the rest is free text.
+            String reasonCode = Failures.leadingCode(reason);
+            return ProviderFailure.of(PROVIDER, kind, "closed by Deepgram (code " + code + ")"
+                    + (reasonCode == null ? "" : ": " + reasonCode));
         }
     }
 
@@ -694,7 +698,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         private Duration keepAliveInterval = Duration.ofSeconds(4);
         private Duration finalizeGrace = Duration.ofMillis(600);
         private Duration maxQueuedAudio = Duration.ofSeconds(5);
-        private SpeechTimeouts timeouts = SpeechTimeouts.streamingDefaults();
+        private HttpTimeouts timeouts = HttpTimeouts.liveStream();
         private final Map<String, String> extra = new LinkedHashMap<>();
 
         private Builder(ApiKey key, Scheduler scheduler) {
@@ -737,7 +741,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         /** Most audio queued unsent (before the socket opens, or when sending falls behind). */
         public Builder maxQueuedAudio(Duration v) { maxQueuedAudio = positive(v, "queued audio"); return this; }
 
-        public Builder timeouts(SpeechTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+        public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         /** Another query parameter (e.g. {@code smart_format=true}, {@code keyterm=…}). */
         public Builder parameter(String name, String value) {

@@ -2,10 +2,10 @@ package dev.palaver.providers.elevenlabs;
 
 import dev.palaver.media.time.Scheduler;
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.Json;
 import dev.palaver.providers.speechhttp.HttpSynthesizer;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
 import dev.palaver.providers.speechhttp.SpeechUrls;
 import java.net.URI;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech, AutoCloseable
     @Override
     public Synthesis synthesize(String text, Listener listener) {
         return http.synthesize(text, listener, sampleRate, () -> http.jsonPost(endpoint,
-                        Json.object("text", text, "model_id", modelId, "language_code", languageCode))
+                        Json.fields("text", text, "model_id", modelId, "language_code", languageCode))
                 .header("xi-api-key", key.reveal())
                 .header("Accept", "audio/pcm")
                 .build());
@@ -79,7 +79,7 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech, AutoCloseable
         private String modelId = "eleven_flash_v2_5";
         private String languageCode;
         private int sampleRate = 16_000;
-        private SpeechTimeouts timeouts = SpeechTimeouts.synthesisDefaults();
+        private HttpTimeouts timeouts = HttpTimeouts.synthesis();
 
         private Builder(ApiKey key, String voiceId, Scheduler scheduler) {
             this.key = Objects.requireNonNull(key, "key");
@@ -113,7 +113,7 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech, AutoCloseable
             return this;
         }
 
-        public Builder timeouts(SpeechTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+        public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         public ElevenLabsTextToSpeech build() {
             return new ElevenLabsTextToSpeech(this);

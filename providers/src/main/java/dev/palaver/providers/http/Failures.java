@@ -1,7 +1,6 @@
 package dev.palaver.providers.http;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
@@ -15,10 +14,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 import tools.jackson.databind.JsonNode;
 
-/** Classifies HTTP statuses, transport exceptions and error bodies into {@link ProviderFailure}s. */
+/**
+ * Classifies HTTP statuses, transport exceptions and error bodies into {@link ProviderFailure}s, for every
+ * provider (REST, event streams and WebSockets).
+ */
 public final class Failures {
 
     private static final Pattern SAFE_TOKEN = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
@@ -26,44 +27,31 @@ public final class Failures {
     private Failures() {
     }
 
-    /** A failure for a non-2xx status; {@code body} (maybe empty) contributes only its error type or code. */
+    /**
+     * A failure for a non-2xx status; {@code body} (maybe empty: at most the start of the error body)
+     * contributes only its error code, never free text.
+     */
     public static ProviderFailure forStatus(String provider, int status, HttpHeaders headers, byte[] body,
             Instant now) {
         ProviderFailure.Kind kind = kindOf(status);
         Optional<Duration> retryAfter = retryAfter(headers, now);
         StringBuilder message = new StringBuilder(provider).append(": HTTP ").append(status).append(' ')
-                .append(describe(kind));
+                .append(kind.description());
         String code = body == null || body.length == 0 ? null : errorCode(Json.tryParse(body));
         if (code != null) {
             message.append(" (").append(code).append(')');
         }
         retryAfter.ifPresent(d -> message.append(", retry after ").append(d.toMillis()).append(" ms"));
-        return new ProviderFailure(kind, retryAfter, message.toString());
+        return new ProviderFailure(kind, status, retryAfter, message.toString());
     }
 
     static ProviderFailure.Kind kindOf(int status) {
-        if (status == 401 || status == 403) {
-            return ProviderFailure.Kind.AUTH;
-        }
-        if (status == 429) {
-            return ProviderFailure.Kind.RATE_LIMITED;
-        }
-        if (status == 408) {
-            return ProviderFailure.Kind.TIMEOUT;
-        }
-        if (status >= 500) {
-            return ProviderFailure.Kind.SERVER;
-        }
-        return ProviderFailure.Kind.BAD_REQUEST;
-    }
-
-    private static String describe(ProviderFailure.Kind kind) {
-        return switch (kind) {
-            case AUTH -> "authentication failed";
-            case RATE_LIMITED -> "rate limited";
-            case SERVER -> "server error";
-            case TIMEOUT -> "request timeout";
-            default -> "request rejected";
+        return switch (status) {
+            case 401 -> ProviderFailure.Kind.AUTHENTICATION;
+            case 403 -> ProviderFailure.Kind.PERMISSION;
+            case 429 -> ProviderFailure.Kind.RATE_LIMITED;
+            case 408 -> ProviderFailure.Kind.FIRST_BYTE_TIMEOUT;
+            default -> status >= 500 ? ProviderFailure.Kind.SERVER_ERROR : ProviderFailure.Kind.BAD_REQUEST;
         };
     }
 
@@ -90,6 +78,9 @@ public final class Failures {
     }
 
     static Optional<Duration> parseRetryAfter(String value, Instant now) {
+        if (value == null) {
+            return Optional.empty();
+        }
         String v = value.strip();
         if (v.matches("\\d{1,9}")) {
             return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
@@ -107,14 +98,42 @@ public final class Failures {
     }
 
     /**
-     * The error type or code of an error body ({@code {"error": {"type"|"code": ...}}} as OpenAI,
-     * Anthropic and most compatible servers send), if it is a short identifier; never free text.
+     * The error code of an error body, if it is a short identifier; never free text. Reads the usual
+     * shapes: {@code {"error": {"code"|"type"}}} (OpenAI, Anthropic and most compatible servers),
+     * {@code {"error": "code"}}, {@code {"detail": {"status"|"code"}}} (ElevenLabs), {@code {"err_code"}}
+     * (Deepgram REST) and {@code {"variant"}} (Deepgram's streaming error message).
      */
     public static String errorCode(JsonNode body) {
-        if (body == null) {
+        if (body == null || !body.isObject()) {
             return null;
         }
-        return codeOf(body.get("error"));
+        String code = codeOf(body.get("error"));
+        if (code == null) {
+            code = safeToken(body.get("error"));
+        }
+        JsonNode detail = body.get("detail");
+        if (code == null && detail != null && detail.isObject()) {
+            code = safeToken(detail.get("status"));
+            if (code == null) {
+                code = safeToken(detail.get("code"));
+            }
+        }
+        if (code == null) {
+            code = safeToken(body.get("err_code"));
+        }
+        if (code == null) {
+            code = safeToken(body.get("variant"));
+        }
+        return code;
+    }
+
+    /** The first word of a free-text reason (a WebSocket close reason, say) if it is a short identifier. */
+    public static String leadingCode(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        String first = reason.strip().split("\\s+", 2)[0];
+        return SAFE_TOKEN.matcher(first).matches() ? first : null;
     }
 
     /** The {@code code} or {@code type} of an error object, if it is a short identifier. */
@@ -135,26 +154,30 @@ public final class Failures {
         return SAFE_TOKEN.matcher(text).matches() ? text : null;
     }
 
-    /** A failure for an exception from the transport; {@code inBody} says the response body had begun. */
-    static ProviderFailure forTransport(String provider, Throwable error, boolean inBody) {
+    /**
+     * A failure for an exception from connecting, sending or receiving; {@code inBody} says the provider had
+     * begun to answer (a connection lost after that is a truncated answer). Exception messages never reach
+     * the failure: they may hold URLs or provider text.
+     */
+    public static ProviderFailure forTransport(String provider, Throwable error, boolean inBody) {
         Throwable t = unwrap(error);
         String type = t.getClass().getSimpleName();
         if (t instanceof HttpConnectTimeoutException) {
-            return new ProviderFailure(ProviderFailure.Kind.TIMEOUT, provider + ": connect timed out");
+            return ProviderFailure.of(provider, ProviderFailure.Kind.CONNECT_TIMEOUT, null);
         }
         if (t instanceof HttpTimeoutException) {
-            return new ProviderFailure(ProviderFailure.Kind.TIMEOUT, provider + ": request timed out");
+            return ProviderFailure.of(provider, ProviderFailure.Kind.FIRST_BYTE_TIMEOUT, null);
         }
-        if (inBody) {
+        boolean io = t instanceof IOException || t instanceof UnresolvedAddressException;
+        if (inBody && io) {
             return new ProviderFailure(ProviderFailure.Kind.TRUNCATED,
-                    provider + ": connection lost during the response (" + type + ")");
+                    provider + ": connection lost mid-answer (" + type + ")");
         }
-        if (t instanceof ConnectException || t instanceof UnresolvedAddressException
-                || t instanceof SSLException || t instanceof IOException) {
-            return new ProviderFailure(ProviderFailure.Kind.CONNECTION,
+        if (io) {
+            return new ProviderFailure(ProviderFailure.Kind.CONNECT_FAILED,
                     provider + ": connection failed (" + type + ")");
         }
-        return new ProviderFailure(ProviderFailure.Kind.CONNECTION, provider + ": request failed (" + type + ")");
+        return new ProviderFailure(ProviderFailure.Kind.CONNECT_FAILED, provider + ": request failed (" + type + ")");
     }
 
     private static Throwable unwrap(Throwable t) {

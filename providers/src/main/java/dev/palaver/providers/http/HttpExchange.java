@@ -33,6 +33,13 @@ public final class HttpExchange {
 
     /** Receives one response. Methods run one at a time, on HTTP client or watchdog threads. */
     public interface Handler {
+        /**
+         * The status and headers of a 2xx response, before any of its body (to check its content type, say).
+         * May throw a {@link ProviderException} to fail the exchange.
+         */
+        default void onResponse(HttpResponse.ResponseInfo info) {
+        }
+
         /** Body bytes of a 2xx response. May call {@link #finish()}; may throw a {@link ProviderException}. */
         void onBody(ByteBuffer bytes);
 
@@ -177,6 +184,14 @@ public final class HttpExchange {
             errorStatus = status / 100 != 2;
             if (errorStatus) {
                 errorBody = new ByteArrayOutputStream();
+            } else if (state == State.ACTIVE) {
+                try {
+                    handler.onResponse(info);
+                } catch (ProviderException e) {
+                    fail(e.failure());
+                } catch (RuntimeException e) {
+                    handlerBroke(e);
+                }
             }
         } finally {
             lock.unlock();
@@ -316,8 +331,10 @@ public final class HttpExchange {
         }
         state = State.ENDED;
         cancelHttp();
+        ProviderFailure redacted = transport.redact(failure);
+        log.debug("{}", redacted.safeMessage());
         try {
-            handler.onFailure(transport.redact(failure));
+            handler.onFailure(redacted);
         } catch (RuntimeException e) {
             log.warn("{}: a listener threw {} on failure", transport.provider(), e.getClass().getName());
         }
@@ -397,17 +414,17 @@ public final class HttpExchange {
     private ProviderFailure timeoutFailure() {
         String provider = transport.provider();
         if (System.nanoTime() - totalDeadline >= 0) {
-            return new ProviderFailure(ProviderFailure.Kind.TIMEOUT,
+            return new ProviderFailure(ProviderFailure.Kind.TOTAL_TIMEOUT,
                     provider + ": exceeded the total time limit of " + timeouts.total().toMillis() + " ms");
         }
         if (errorStatus) {
             return statusFailure();
         }
         if (!bodySeen) {
-            return new ProviderFailure(ProviderFailure.Kind.TIMEOUT, provider + ": no response within "
+            return new ProviderFailure(ProviderFailure.Kind.FIRST_BYTE_TIMEOUT, provider + ": no response within "
                     + timeouts.firstByte().toMillis() + " ms (first-byte timeout)");
         }
-        return new ProviderFailure(ProviderFailure.Kind.TIMEOUT, provider + ": the stream stalled, no data for "
+        return new ProviderFailure(ProviderFailure.Kind.IDLE_TIMEOUT, provider + ": the stream stalled, no data for "
                 + timeouts.idle().toMillis() + " ms (idle timeout)");
     }
 }

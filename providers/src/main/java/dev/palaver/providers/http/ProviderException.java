@@ -2,7 +2,10 @@ package dev.palaver.providers.http;
 
 import java.util.Objects;
 
-/** A classified provider failure, thrown by blocking calls. The message is the failure's safe message. */
+/**
+ * A classified provider failure as an exception: thrown by blocking calls, and thrown by code that
+ * processes a provider's answer to fail it. The message is the failure's safe message.
+ */
 public final class ProviderException extends RuntimeException {
 
     private final transient ProviderFailure failure;

@@ -3,6 +3,7 @@ package dev.palaver.providers.http;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class ProviderTransport implements AutoCloseable {
     private final List<String> secrets;
     private final ExecutorService executor;
     private final HttpClient client;
+    private final boolean http11Only;
     private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -36,11 +38,25 @@ public final class ProviderTransport implements AutoCloseable {
      * @param secrets  values scrubbed from every failure message (API keys, secret header values)
      */
     public ProviderTransport(String provider, HttpTimeouts timeouts, Collection<String> secrets) {
+        this(provider, timeouts, secrets, false);
+    }
+
+    /**
+     * @param http11Only HTTP/1.1 for https too: each request in flight then has a connection of its own,
+     *     so a timeout or a cancel closes exactly that connection, and a stalled stream never holds up
+     *     other calls' streams as it would when multiplexed over HTTP/2 (the speech providers' choice)
+     */
+    public ProviderTransport(String provider, HttpTimeouts timeouts, Collection<String> secrets, boolean http11Only) {
+        this.http11Only = http11Only;
         this.provider = Objects.requireNonNull(provider, "provider");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("palaver-http-", 0).factory());
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (http11Only) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        this.client = builder
                 .connectTimeout(timeouts.connect())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
@@ -65,16 +81,27 @@ public final class ProviderTransport implements AutoCloseable {
      */
     public HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
-        if ("http".equalsIgnoreCase(uri.getScheme())) {
+        if (http11Only || "http".equalsIgnoreCase(uri.getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1);
         }
         return builder;
     }
 
+    /**
+     * A WebSocket builder on this transport's client; the client is shut down with the transport, so close
+     * the sockets first. Handshake failures are classified with {@link Failures}.
+     */
+    public WebSocket.Builder webSocket() {
+        if (closed) {
+            throw new ProviderException(ProviderFailure.Kind.CLOSED, provider + ": the provider is closed");
+        }
+        return client.newWebSocketBuilder();
+    }
+
     /** A new exchange, not yet started; call {@link HttpExchange#start()}. */
     public HttpExchange exchange(HttpRequest request, HttpExchange.Handler handler) {
         if (closed) {
-            throw new ProviderException(ProviderFailure.Kind.CONNECTION, provider + ": the provider is closed");
+            throw new ProviderException(ProviderFailure.Kind.CLOSED, provider + ": the provider is closed");
         }
         HttpExchange exchange = new HttpExchange(this, request, handler);
         open.add(exchange);
@@ -93,8 +120,7 @@ public final class ProviderTransport implements AutoCloseable {
     /** The failure with every secret scrubbed from its message. */
     public ProviderFailure redact(ProviderFailure failure) {
         String message = redact(failure.safeMessage());
-        return message.equals(failure.safeMessage()) ? failure
-                : new ProviderFailure(failure.kind(), failure.retryAfter(), message);
+        return message.equals(failure.safeMessage()) ? failure : failure.withMessage(message);
     }
 
     public String redact(String text) {
@@ -115,7 +141,7 @@ public final class ProviderTransport implements AutoCloseable {
             return;
         }
         closed = true;
-        ProviderFailure closing = new ProviderFailure(ProviderFailure.Kind.CONNECTION,
+        ProviderFailure closing = new ProviderFailure(ProviderFailure.Kind.CLOSED,
                 provider + ": the provider was closed");
         List<HttpExchange> exchanges = List.copyOf(open);
         for (HttpExchange exchange : exchanges) {

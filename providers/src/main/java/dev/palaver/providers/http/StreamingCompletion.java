@@ -129,11 +129,7 @@ public abstract class StreamingCompletion implements HttpExchange.Handler, Langu
 
     /** Reports {@code failure} as the terminal call: classified if the listener can take it, else as text. */
     public static void deliverFailure(LanguageModel.Listener listener, ProviderFailure failure) {
-        if (listener instanceof ProviderFailure.Receiver receiver) {
-            receiver.onFailure(failure);
-        } else {
-            listener.onError(failure.safeMessage());
-        }
+        ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
     }
 
     /** A stream that failed before any request was sent; closing it does nothing. */

@@ -87,12 +87,14 @@ final class OpenAiChatStream extends StreamingCompletion {
         ProviderFailure.Kind kind;
         if (lower.contains("rate_limit") || lower.contains("quota")) {
             kind = ProviderFailure.Kind.RATE_LIMITED;
-        } else if (lower.contains("auth") || lower.contains("api_key") || lower.contains("permission")) {
-            kind = ProviderFailure.Kind.AUTH;
+        } else if (lower.contains("permission")) {
+            kind = ProviderFailure.Kind.PERMISSION;
+        } else if (lower.contains("auth") || lower.contains("api_key")) {
+            kind = ProviderFailure.Kind.AUTHENTICATION;
         } else if (lower.contains("invalid_request")) {
             kind = ProviderFailure.Kind.BAD_REQUEST;
         } else {
-            kind = ProviderFailure.Kind.SERVER;
+            kind = ProviderFailure.Kind.SERVER_ERROR;
         }
         return new ProviderException(kind, provider + ": error in the stream" + (code == null ? "" : " (" + code + ")"));
     }

@@ -87,7 +87,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder, AutoCloseable {
         JsonNode error = root.get("error");
         if (error != null && !error.isNull()) {
             String code = Failures.codeOf(error);
-            throw new ProviderException(ProviderFailure.Kind.SERVER,
+            throw new ProviderException(ProviderFailure.Kind.SERVER_ERROR,
                     config.name() + ": error in the response" + (code == null ? "" : " (" + code + ")"));
         }
         JsonNode data = root.get("data");

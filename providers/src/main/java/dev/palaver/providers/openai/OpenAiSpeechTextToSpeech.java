@@ -2,10 +2,10 @@ package dev.palaver.providers.openai;
 
 import dev.palaver.media.time.Scheduler;
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.Json;
 import dev.palaver.providers.speechhttp.HttpSynthesizer;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
 import dev.palaver.providers.speechhttp.SpeechUrls;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -51,7 +51,7 @@ public final class OpenAiSpeechTextToSpeech implements TextToSpeech, AutoCloseab
     @Override
     public Synthesis synthesize(String text, Listener listener) {
         return http.synthesize(text, listener, WIRE_RATE, () -> {
-            String body = Json.object("model", model, "input", text, "voice", voice, "response_format", "pcm",
+            String body = Json.fields("model", model, "input", text, "voice", voice, "response_format", "pcm",
                     "instructions", instructions, "speed", speed);
             HttpRequest.Builder request = http.jsonPost(endpoint, body).header("Accept", "audio/pcm");
             if (key.isPresent()) {
@@ -85,7 +85,7 @@ public final class OpenAiSpeechTextToSpeech implements TextToSpeech, AutoCloseab
         private String voice = "alloy";
         private String instructions;
         private Double speed;
-        private SpeechTimeouts timeouts = SpeechTimeouts.synthesisDefaults();
+        private HttpTimeouts timeouts = HttpTimeouts.synthesis();
 
         private Builder(ApiKey key, Scheduler scheduler) {
             this.key = Objects.requireNonNull(key, "key");
@@ -111,7 +111,7 @@ public final class OpenAiSpeechTextToSpeech implements TextToSpeech, AutoCloseab
             return this;
         }
 
-        public Builder timeouts(SpeechTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+        public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         public OpenAiSpeechTextToSpeech build() {
             return new OpenAiSpeechTextToSpeech(this);

@@ -2,25 +2,21 @@ package dev.palaver.providers.openai;
 
 import dev.palaver.media.audio.AudioFormat;
 import dev.palaver.media.stt.SpeechToText;
-import dev.palaver.media.time.Scheduler;
 import dev.palaver.media.vad.EnergyVoiceActivityDetector;
 import dev.palaver.media.vad.SpeechDetector;
 import dev.palaver.media.vad.VoiceActivityDetector;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.ProviderFailure;
-import dev.palaver.providers.speechhttp.ProviderFailure.Kind;
-import dev.palaver.providers.speechhttp.ProviderFailureException;
-import dev.palaver.providers.speechhttp.ProviderFailureListener;
-import dev.palaver.providers.speechhttp.SpeechHttpClients;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpExchange;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.Json;
+import dev.palaver.providers.http.ProviderException;
+import dev.palaver.providers.http.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure;
+import dev.palaver.providers.http.ProviderTransport;
 import dev.palaver.providers.speechhttp.SpeechUrls;
-import dev.palaver.providers.speechhttp.StreamingHttpCall;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -65,8 +61,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
     private final int preRollSamples;
     private final int maxUtteranceSamples;
     private final int maxInFlight;
-    private final StreamingHttpCall.Spec spec;
-    private final HttpClient client;
+    private final ProviderTransport transport;
     private final Set<TranscriptionStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -81,12 +76,12 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         this.preRollSamples = AudioFormat.samplesFor(AudioFormat.SAMPLE_RATE, (int) b.preRoll.toMillis());
         this.maxUtteranceSamples = AudioFormat.samplesFor(AudioFormat.SAMPLE_RATE, (int) b.maxUtterance.toMillis());
         this.maxInFlight = b.maxInFlight;
-        this.spec = new StreamingHttpCall.Spec(PROVIDER, b.timeouts, b.scheduler, b.key);
-        this.client = SpeechHttpClients.create(b.timeouts.connect());
+        this.transport = new ProviderTransport(PROVIDER, b.timeouts,
+                b.key.isPresent() ? List.of(b.key.reveal()) : List.of(), true);
     }
 
-    public static Builder builder(ApiKey key, Scheduler scheduler) {
-        return new Builder(key, scheduler);
+    public static Builder builder(ApiKey key) {
+        return new Builder(key);
     }
 
     @Override
@@ -112,7 +107,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         for (TranscriptionStream s : List.copyOf(open)) {
             s.close();
         }
-        SpeechHttpClients.shutdown(client);
+        transport.close();
     }
 
     @Override
@@ -123,7 +118,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
     /** One utterance on its way; {@code text} is set when its answer is in. */
     private static final class Utterance {
         final boolean flushed;
-        StreamingHttpCall call;
+        HttpExchange call;
         String text;
 
         Utterance(boolean flushed) {
@@ -153,7 +148,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
 
         @Override
         public void push(short[] frame) {
-            List<StreamingHttpCall> toClose = List.of();
+            List<HttpExchange> toClose = List.of();
             lock.lock();
             try {
                 if (closed || failed) {
@@ -176,10 +171,10 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         }
 
         /** Buffers one 20 ms frame and cuts where the detector says. Caller holds the lock. */
-        private List<StreamingHttpCall> judge(short[] frame) {
+        private List<HttpExchange> judge(short[] frame) {
             if (pendingLength + frame.length > pending.length) {
                 if (speechSinceCut) {
-                    List<StreamingHttpCall> c = cut(false);
+                    List<HttpExchange> c = cut(false);
                     if (failed) {
                         return c;
                     }
@@ -210,7 +205,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
 
         @Override
         public void endOfSpeech() {
-            List<StreamingHttpCall> toClose;
+            List<HttpExchange> toClose;
             lock.lock();
             try {
                 if (closed || failed) {
@@ -232,7 +227,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         }
 
         /** Sends what is buffered as one utterance. Caller holds the lock; returns calls to close if it failed. */
-        private List<StreamingHttpCall> cut(boolean flushed) {
+        private List<HttpExchange> cut(boolean flushed) {
             short[] audio = java.util.Arrays.copyOf(pending, pendingLength);
             pendingLength = 0;
             speechSinceCut = false;
@@ -243,13 +238,20 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
             }
             Utterance u = new Utterance(flushed);
             utterances.add(u);
-            u.call = StreamingHttpCall.start(client, request(audio), spec, new Answer(u));
+            try {
+                u.call = transport.exchange(request(audio), new Answer(u));
+            } catch (ProviderException e) {
+                return fail(e.failure());
+            }
+            // Handler calls take this stream's lock after the exchange's: the exchange is new, so nobody
+            // else holds its lock while start() takes it here.
+            u.call.start();
             return List.of();
         }
 
         @Override
         public void close() {
-            List<StreamingHttpCall> toClose;
+            List<HttpExchange> toClose;
             lock.lock();
             try {
                 if (closed) {
@@ -279,26 +281,26 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         }
 
         /** Ends the stream with {@code failure}. Caller holds the lock; returns the calls to close after unlocking. */
-        private List<StreamingHttpCall> fail(ProviderFailure failure) {
+        private List<HttpExchange> fail(ProviderFailure failure) {
             if (closed || failed) {
                 return List.of();
             }
             failed = true;
             open.remove(this);
-            List<StreamingHttpCall> calls = calls();
+            List<HttpExchange> calls = calls();
             utterances.clear();
             detector.close();
-            log.debug("{}", failure.message());
+            log.debug("{}", failure.safeMessage());
             try {
-                ProviderFailureListener.deliver(listener, failure, listener::onError);
+                ProviderFailure.Receiver.deliver(listener, failure, listener::onError);
             } catch (RuntimeException e) {
                 log.warn("{} listener threw {}", PROVIDER, e.getClass().getName());
             }
             return calls;
         }
 
-        private List<StreamingHttpCall> calls() {
-            List<StreamingHttpCall> calls = new ArrayList<>();
+        private List<HttpExchange> calls() {
+            List<HttpExchange> calls = new ArrayList<>();
             for (Utterance u : utterances) {
                 if (u.call != null) {
                     calls.add(u.call);
@@ -307,14 +309,14 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
             return calls;
         }
 
-        private void closeAll(List<StreamingHttpCall> calls) {
-            for (StreamingHttpCall c : calls) {
-                c.close();
+        private void closeAll(List<HttpExchange> calls) {
+            for (HttpExchange c : calls) {
+                c.cancel();
             }
         }
 
         /** Collects one utterance's answer. Runs under the call's lock; takes the stream's. */
-        private final class Answer implements StreamingHttpCall.Handler {
+        private final class Answer implements HttpExchange.Handler {
             private final Utterance utterance;
             private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
@@ -323,14 +325,9 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
             }
 
             @Override
-            public void onResponse(HttpResponse.ResponseInfo info) {
-                // Any content type: some compatible servers label JSON as text.
-            }
-
-            @Override
             public void onBody(ByteBuffer bytes) {
                 if (body.size() + bytes.remaining() > MAX_RESPONSE_BYTES) {
-                    throw new ProviderFailureException(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE,
+                    throw new ProviderException(ProviderFailure.of(PROVIDER, Kind.MALFORMED,
                             "answer over " + MAX_RESPONSE_BYTES + " bytes"));
                 }
                 byte[] chunk = new byte[bytes.remaining()];
@@ -340,16 +337,13 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
 
             @Override
             public void onEnd() {
-                String text;
-                try {
-                    text = Json.string(Json.parseObject(body.toString(StandardCharsets.UTF_8)), "text");
-                } catch (Json.MalformedJsonException e) {
-                    text = null;
-                }
+                // Any content type: some compatible servers label JSON as text.
+                String text = Json.string(Json.tryParseObject(body.toString(StandardCharsets.UTF_8)), "text");
                 if (text == null) {
-                    throw new ProviderFailureException(ProviderFailure.of(PROVIDER, Kind.MALFORMED_RESPONSE,
+                    throw new ProviderException(ProviderFailure.of(PROVIDER, Kind.MALFORMED,
                             "answer is not JSON with a text field"));
                 }
+                utterance.call.finish();
                 lock.lock();
                 try {
                     utterance.text = text.strip();
@@ -361,7 +355,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
 
             @Override
             public void onFailure(ProviderFailure failure) {
-                List<StreamingHttpCall> toClose;
+                List<HttpExchange> toClose;
                 lock.lock();
                 try {
                     toClose = fail(failure);
@@ -388,7 +382,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
             part(body, boundary, "prompt", null, prompt.getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+        HttpRequest.Builder request = transport.request(endpoint)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Accept", "application/json")
                 .header("User-Agent", "palaver")
@@ -427,7 +421,6 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
 
     public static final class Builder {
         private final ApiKey key;
-        private final Scheduler scheduler;
         private URI baseUrl = URI.create("https://api.openai.com/v1");
         private String model = "whisper-1";
         private String language;
@@ -437,11 +430,10 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         private Duration preRoll = Duration.ofMillis(300);
         private Duration maxUtterance = Duration.ofSeconds(30);
         private int maxInFlight = 4;
-        private SpeechTimeouts timeouts = SpeechTimeouts.transcriptionDefaults();
+        private HttpTimeouts timeouts = HttpTimeouts.transcription();
 
-        private Builder(ApiKey key, Scheduler scheduler) {
+        private Builder(ApiKey key) {
             this.key = Objects.requireNonNull(key, "key");
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         }
 
         /** Up to and including the version: {@code https://api.openai.com/v1}, {@code https://api.groq.com/openai/v1}. */
@@ -489,7 +481,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
             return this;
         }
 
-        public Builder timeouts(SpeechTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+        public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         public OpenAiTranscriptionSpeechToText build() {
             if (preRoll.compareTo(maxUtterance) >= 0) {

@@ -3,6 +3,7 @@ package dev.palaver.providers.speechhttp;
 import dev.palaver.media.time.Cancellable;
 import dev.palaver.media.time.Scheduler;
 import dev.palaver.media.tts.TextToSpeech;
+import dev.palaver.providers.http.ProviderFailure;
 import java.time.Duration;
 
 /**
@@ -29,7 +30,7 @@ final class ImmediateSynthesis implements TextToSpeech.Synthesis {
     /** Answers with {@code failure}. */
     static ImmediateSynthesis failed(Scheduler scheduler, TextToSpeech.Listener listener, ProviderFailure failure) {
         ImmediateSynthesis s = new ImmediateSynthesis();
-        s.schedule(scheduler, () -> ProviderFailureListener.deliver(listener, failure, listener::onError));
+        s.schedule(scheduler, () -> ProviderFailure.Receiver.deliver(listener, failure, listener::onError));
         return s;
     }
 

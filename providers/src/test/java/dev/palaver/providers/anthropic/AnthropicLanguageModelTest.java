@@ -220,7 +220,7 @@ class AnthropicLanguageModelTest {
     void overloadedStatusIsAServerFailure() {
         ClassifyingListener listener = run(LoopbackServer.Response.status(529).fixedLength()
                 .write("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
-        assertThat(listener.failure().kind()).isEqualTo(Kind.SERVER);
+        assertThat(listener.failure().kind()).isEqualTo(Kind.SERVER_ERROR);
         assertThat(listener.failure().safeMessage()).contains("529").contains("overloaded_error");
     }
 

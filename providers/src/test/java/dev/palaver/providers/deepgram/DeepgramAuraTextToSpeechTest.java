@@ -2,12 +2,11 @@ package dev.palaver.providers.deepgram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.palaver.media.audio.WavWriter;
 import dev.palaver.media.audio.WavAudio;
+import dev.palaver.media.audio.WavWriter;
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
 import dev.palaver.providers.speechtest.RecordingSynthesisListener;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
 import dev.palaver.providers.speechtest.TextToSpeechFaultContract;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeepgramAuraTextToSpeechTest extends TextToSpeechFaultContract {
 
     @Override
-    protected TextToSpeech create(URI baseUrl, ApiKey key, SpeechTimeouts timeouts, int wireRate) {
+    protected TextToSpeech create(URI baseUrl, ApiKey key, HttpTimeouts timeouts, int wireRate) {
         return DeepgramAuraTextToSpeech.builder(key, scheduler)
                 .baseUrl(baseUrl)
                 .model("aura-2-thalia-en")
@@ -50,7 +49,7 @@ class DeepgramAuraTextToSpeechTest extends TextToSpeechFaultContract {
         assertThat(request.query()).isEqualTo(
                 "model=aura-2-thalia-en&encoding=linear16&sample_rate=" + wireRate + "&container=none");
         assertThat(request.header("Authorization")).isEqualTo("Token " + KEY);
-        assertThat(Json.parseObject(request.bodyText())).isEqualTo(Map.of("text", text));
+        assertThat(jsonObject(request.bodyText())).isEqualTo(Map.of("text", text));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.palaver.providers.deepgram;
 
-import dev.palaver.providers.speechhttp.Json;
+import dev.palaver.providers.http.Json;
 import dev.palaver.providers.speechtest.Await;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -73,7 +73,7 @@ final class FakeDeepgramServer extends WebSocketServer {
     }
 
     long count(String type) {
-        return texts.stream().filter(t -> type.equals(Json.string(Json.parseObject(t), "type"))).count();
+        return texts.stream().filter(t -> type.equals(Json.string(Json.tryParseObject(t), "type"))).count();
     }
 
     void send(String text) {
@@ -82,7 +82,7 @@ final class FakeDeepgramServer extends WebSocketServer {
 
     /** A Results message as Deepgram sends it (trimmed to the fields the client reads and a few it ignores). */
     static String results(String transcript, boolean isFinal, boolean speechFinal, boolean fromFinalize) {
-        return Json.object("type", "Results", "channel_index", Map.of(), "duration", 1.2, "start", 0.0,
+        return Json.fields("type", "Results", "channel_index", Map.of(), "duration", 1.2, "start", 0.0,
                 "is_final", isFinal, "speech_final", speechFinal, "from_finalize", fromFinalize,
                 "channel", Map.of("alternatives", List.of(Map.of("transcript", transcript, "confidence", 0.98))),
                 "metadata", Map.of("request_id", "r-1"));

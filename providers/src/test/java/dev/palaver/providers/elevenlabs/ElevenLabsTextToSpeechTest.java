@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
 import dev.palaver.providers.speechtest.TextToSpeechFaultContract;
 import java.net.URI;
@@ -18,7 +17,7 @@ class ElevenLabsTextToSpeechTest extends TextToSpeechFaultContract {
     private static final String VOICE = "JBFqnCBsd6RMkjVDRZzb";
 
     @Override
-    protected TextToSpeech create(URI baseUrl, ApiKey key, SpeechTimeouts timeouts, int wireRate) {
+    protected TextToSpeech create(URI baseUrl, ApiKey key, HttpTimeouts timeouts, int wireRate) {
         return ElevenLabsTextToSpeech.builder(key, VOICE, scheduler)
                 .baseUrl(baseUrl)
                 .modelId("eleven_flash_v2_5")
@@ -44,7 +43,7 @@ class ElevenLabsTextToSpeechTest extends TextToSpeechFaultContract {
         assertThat(request.query()).isEqualTo("output_format=pcm_" + wireRate);
         assertThat(request.header("xi-api-key")).isEqualTo(KEY);
         assertThat(request.header("Authorization")).isNull();
-        Map<String, Object> body = Json.parseObject(request.bodyText());
+        Map<String, Object> body = jsonObject(request.bodyText());
         assertThat(body).containsEntry("text", text).containsEntry("model_id", "eleven_flash_v2_5");
     }
 

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.palaver.providers.http.HttpTimeouts;
 import dev.palaver.providers.http.Json;
 import dev.palaver.providers.http.ProviderException;
-import dev.palaver.providers.http.ProviderFailure;
 import dev.palaver.providers.http.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure;
 import dev.palaver.providers.testing.Leaks;
 import dev.palaver.providers.testing.LoopbackServer;
 import dev.palaver.providers.testing.Ports;
@@ -169,15 +169,15 @@ class OpenAiCompatibleEmbedderTest {
                 .write("{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"code\":\"invalid_api_key\"}}"));
         embedder();
         ProviderFailure f = failure(T);
-        assertThat(f.kind()).isEqualTo(Kind.AUTH);
+        assertThat(f.kind()).isEqualTo(Kind.AUTHENTICATION);
         assertThat(f.safeMessage()).contains("401").contains("invalid_api_key");
     }
 
     @Test
-    void forbiddenIsAnAuthFailure() {
+    void forbiddenIsAPermissionFailure() {
         server.enqueue(LoopbackServer.Response.status(403).fixedLength().write("{}"));
         embedder();
-        assertThat(failure(T).kind()).isEqualTo(Kind.AUTH);
+        assertThat(failure(T).kind()).isEqualTo(Kind.PERMISSION);
     }
 
     @Test
@@ -194,9 +194,9 @@ class OpenAiCompatibleEmbedderTest {
         server.enqueue(LoopbackServer.Response.status(500).fixedLength().write("oops"));
         server.enqueue(LoopbackServer.Response.status(503).fixedLength().write("{\"error\":{\"type\":\"overloaded\"}}"));
         embedder();
-        assertThat(failure(T).kind()).isEqualTo(Kind.SERVER);
+        assertThat(failure(T).kind()).isEqualTo(Kind.SERVER_ERROR);
         ProviderFailure second = failure(T);
-        assertThat(second.kind()).isEqualTo(Kind.SERVER);
+        assertThat(second.kind()).isEqualTo(Kind.SERVER_ERROR);
         assertThat(second.safeMessage()).contains("503").contains("overloaded");
     }
 
@@ -205,7 +205,7 @@ class OpenAiCompatibleEmbedderTest {
         try (Ports.Blackhole hole = new Ports.Blackhole()) {
             embedder(config(URI.create("http://127.0.0.1:" + hole.port())));
             ProviderFailure f = failure(T);
-            assertThat(f.kind()).isEqualTo(Kind.TIMEOUT);
+            assertThat(f.kind()).isEqualTo(Kind.CONNECT_TIMEOUT);
             assertThat(f.safeMessage()).contains("connect");
         }
     }
@@ -213,7 +213,7 @@ class OpenAiCompatibleEmbedderTest {
     @Test
     void refusedConnectionIsAConnectionFailure() {
         embedder(config(URI.create("http://127.0.0.1:" + Ports.closed())));
-        assertThat(failure(T).kind()).isEqualTo(Kind.CONNECTION);
+        assertThat(failure(T).kind()).isEqualTo(Kind.CONNECT_FAILED);
     }
 
     @Test
@@ -221,7 +221,7 @@ class OpenAiCompatibleEmbedderTest {
         server.enqueue(LoopbackServer.Response.noResponse());
         embedder();
         ProviderFailure f = failure(T.plus(T));
-        assertThat(f.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(f.kind()).isEqualTo(Kind.FIRST_BYTE_TIMEOUT);
         assertThat(server.awaitNoOpenConnections(WAIT)).isTrue();
     }
 
@@ -231,7 +231,7 @@ class OpenAiCompatibleEmbedderTest {
                 .write("{\"data\":[{\"index\":0,").stall());
         embedder();
         ProviderFailure f = failure(T.plus(T));
-        assertThat(f.kind()).isEqualTo(Kind.TIMEOUT);
+        assertThat(f.kind()).isEqualTo(Kind.IDLE_TIMEOUT);
         assertThat(f.safeMessage()).contains("idle");
         assertThat(server.awaitNoOpenConnections(WAIT)).isTrue();
     }
@@ -282,7 +282,7 @@ class OpenAiCompatibleEmbedderTest {
         server.enqueue(LoopbackServer.Response.json("{\"error\":{\"message\":\"model crashed\",\"type\":\"server_error\"}}"));
         embedder();
         ProviderFailure f = failure(T);
-        assertThat(f.kind()).isEqualTo(Kind.SERVER);
+        assertThat(f.kind()).isEqualTo(Kind.SERVER_ERROR);
         assertThat(f.safeMessage()).contains("server_error").doesNotContain("crashed");
     }
 
@@ -316,6 +316,6 @@ class OpenAiCompatibleEmbedderTest {
         assertThat(Leaks.noNewHttpClientThreads(before, WAIT)).isTrue();
         assertThat(server.awaitNoOpenConnections(WAIT)).isTrue();
         assertThatThrownBy(() -> embedder.embed("after close"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONNECTION));
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CLOSED));
     }
 }

@@ -3,9 +3,8 @@ package dev.palaver.providers.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.Json;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
 import dev.palaver.providers.speechtest.RecordingSynthesisListener;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
 import dev.palaver.providers.speechtest.TextToSpeechFaultContract;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class OpenAiSpeechTextToSpeechTest extends TextToSpeechFaultContract {
 
     @Override
-    protected TextToSpeech create(URI baseUrl, ApiKey key, SpeechTimeouts timeouts, int wireRate) {
+    protected TextToSpeech create(URI baseUrl, ApiKey key, HttpTimeouts timeouts, int wireRate) {
         // pcm is always 24 kHz: there is no rate to choose.
         return OpenAiSpeechTextToSpeech.builder(key, scheduler)
                 .baseUrl(baseUrl.resolve("/v1"))
@@ -44,7 +43,7 @@ class OpenAiSpeechTextToSpeechTest extends TextToSpeechFaultContract {
         assertThat(request.target()).isEqualTo("/v1/audio/speech");
         assertThat(request.header("Authorization")).isEqualTo("Bearer " + KEY);
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
-        Map<String, Object> body = Json.parseObject(request.bodyText());
+        Map<String, Object> body = jsonObject(request.bodyText());
         assertThat(body).containsEntry("model", "gpt-4o-mini-tts").containsEntry("input", text)
                 .containsEntry("voice", "coral").containsEntry("response_format", "pcm");
     }
@@ -70,7 +69,7 @@ class OpenAiSpeechTextToSpeechTest extends TextToSpeechFaultContract {
             RecordingSynthesisListener listener = RecordingSynthesisListener.classified();
             tts.synthesize("Hi.", listener);
             assertThat(listener.awaitEnd(Duration.ofSeconds(5))).isTrue();
-            Map<String, Object> body = Json.parseObject(server.requests().getFirst().bodyText());
+            Map<String, Object> body = jsonObject(server.requests().getFirst().bodyText());
             assertThat(body).containsEntry("instructions", "Speak warmly.").containsEntry("speed", 1.25);
         }
     }

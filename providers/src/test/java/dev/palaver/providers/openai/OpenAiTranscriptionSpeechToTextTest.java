@@ -7,9 +7,9 @@ import dev.palaver.media.audio.WavAudio;
 import dev.palaver.media.audio.WavReader;
 import dev.palaver.media.stt.SpeechToText;
 import dev.palaver.media.time.SystemScheduler;
-import dev.palaver.providers.speechhttp.ApiKey;
-import dev.palaver.providers.speechhttp.ProviderFailure.Kind;
-import dev.palaver.providers.speechhttp.SpeechTimeouts;
+import dev.palaver.providers.http.ApiKey;
+import dev.palaver.providers.http.HttpTimeouts;
+import dev.palaver.providers.http.ProviderFailure.Kind;
 import dev.palaver.providers.speechtest.Await;
 import dev.palaver.providers.speechtest.Blackhole;
 import dev.palaver.providers.speechtest.LogCapture;
@@ -42,8 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OpenAiTranscriptionSpeechToTextTest {
 
     private static final String KEY = "sk-test-SECRET-77e0a1d2c3";
-    private static final SpeechTimeouts TIMEOUTS =
-            new SpeechTimeouts(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofSeconds(5));
+    private static final HttpTimeouts TIMEOUTS =
+            new HttpTimeouts(Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofMillis(800), Duration.ofSeconds(5));
     private static final Duration SLACK = Duration.ofSeconds(3);
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String JSON = "Content-Type: application/json";
@@ -86,7 +86,7 @@ class OpenAiTranscriptionSpeechToTextTest {
     }
 
     private OpenAiTranscriptionSpeechToText.Builder builder(URI base) {
-        return OpenAiTranscriptionSpeechToText.builder(ApiKey.of(KEY), scheduler)
+        return OpenAiTranscriptionSpeechToText.builder(ApiKey.of(KEY))
                 .baseUrl(base.resolve("/v1"))
                 .model("whisper-large-v3")
                 .language("en")
@@ -294,7 +294,7 @@ class OpenAiTranscriptionSpeechToTextTest {
         assertThat(listener.awaitEvent("failure:", WAIT)).isTrue();
         assertThat(listener.events()).containsExactly("failure:" + kind);
         assertThat(listener.failure().retryAfter()).isEqualTo(Optional.ofNullable(retryAfter).map(Duration::ofSeconds));
-        assertThat(listener.failure().message()).contains("HTTP " + status).doesNotContain(KEY);
+        assertThat(listener.failure().safeMessage()).contains("HTTP " + status).doesNotContain(KEY);
         // A failed stream stays silent and sends nothing more.
         push(stream, speech);
         stream.endOfSpeech();
@@ -317,8 +317,8 @@ class OpenAiTranscriptionSpeechToTextTest {
     void connectThatHangsTimesOut() throws Exception {
         try (Blackhole hole = new Blackhole()) {
             RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
-            SpeechToText.Stream stream = open(builder(hole.uri("http")).timeouts(new SpeechTimeouts(
-                    TIMEOUTS.connect(), Duration.ofSeconds(20), TIMEOUTS.idleGap(), Duration.ofSeconds(30))), listener);
+            SpeechToText.Stream stream = open(builder(hole.uri("http")).timeouts(new HttpTimeouts(
+                    TIMEOUTS.connect(), Duration.ofSeconds(20), TIMEOUTS.idle(), Duration.ofSeconds(30))), listener);
             push(stream, speech);
             stream.endOfSpeech();
 
@@ -384,7 +384,7 @@ class OpenAiTranscriptionSpeechToTextTest {
         stream.endOfSpeech();
 
         assertThat(listener.awaitEvent("failure:", WAIT)).isTrue();
-        assertThat(listener.events()).containsExactly("failure:MALFORMED_RESPONSE");
+        assertThat(listener.events()).containsExactly("failure:MALFORMED");
     }
 
     @Test
@@ -405,7 +405,7 @@ class OpenAiTranscriptionSpeechToTextTest {
         server.script((r, x) -> x.holdUntilClientCloses(Duration.ofSeconds(10)));
         RecordingRecognitionListener listener = RecordingRecognitionListener.classified();
         SpeechToText.Stream stream = open(builder(server.baseUri()).maxInFlight(1)
-                .timeouts(new SpeechTimeouts(TIMEOUTS.connect(), Duration.ofSeconds(20), TIMEOUTS.idleGap(),
+                .timeouts(new HttpTimeouts(TIMEOUTS.connect(), Duration.ofSeconds(20), TIMEOUTS.idle(),
                         Duration.ofSeconds(30))), listener);
         push(stream, speech);
         stream.endOfSpeech();
@@ -430,7 +430,7 @@ class OpenAiTranscriptionSpeechToTextTest {
         listener.markClosed();
 
         assertThat(server.awaitNoOpenConnections(Duration.ofSeconds(1))).isTrue();
-        assertThat(listener.awaitEvent("", TIMEOUTS.firstByte().plus(TIMEOUTS.idleGap()))).isFalse();
+        assertThat(listener.awaitEvent("", TIMEOUTS.firstByte().plus(TIMEOUTS.idle()))).isFalse();
         stream.push(speech);
         stream.endOfSpeech();
         assertThat(listener.eventsAfterClose()).isEmpty();

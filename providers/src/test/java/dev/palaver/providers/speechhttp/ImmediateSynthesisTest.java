@@ -3,7 +3,8 @@ package dev.palaver.providers.speechhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.time.VirtualScheduler;
-import dev.palaver.providers.speechhttp.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure;
 import dev.palaver.providers.speechtest.RecordingSynthesisListener;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,7 @@
 package dev.palaver.providers.speechtest;
 
 import dev.palaver.media.stt.SpeechToText;
-import dev.palaver.providers.speechhttp.ProviderFailure;
-import dev.palaver.providers.speechhttp.ProviderFailureListener;
+import dev.palaver.providers.http.ProviderFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +26,7 @@ public class RecordingRecognitionListener implements SpeechToText.Listener {
         return new Classified();
     }
 
-    public static final class Classified extends RecordingRecognitionListener implements ProviderFailureListener {
+    public static final class Classified extends RecordingRecognitionListener implements ProviderFailure.Receiver {
         @Override
         public void onFailure(ProviderFailure f) {
             setFailure(f);

@@ -1,8 +1,7 @@
 package dev.palaver.providers.speechtest;
 
 import dev.palaver.media.tts.TextToSpeech;
-import dev.palaver.providers.speechhttp.ProviderFailure;
-import dev.palaver.providers.speechhttp.ProviderFailureListener;
+import dev.palaver.providers.http.ProviderFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,8 @@ public class RecordingSynthesisListener implements TextToSpeech.Listener {
         return new Classified();
     }
 
-    /** Also a {@link ProviderFailureListener}. */
-    public static final class Classified extends RecordingSynthesisListener implements ProviderFailureListener {
+    /** Also a {@link ProviderFailure.Receiver}. */
+    public static final class Classified extends RecordingSynthesisListener implements ProviderFailure.Receiver {
         @Override
         public void onFailure(ProviderFailure f) {
             record("failure");

@@ -8,8 +8,8 @@ import dev.palaver.media.llm.SystemMessage;
 import dev.palaver.media.llm.ToolCall;
 import dev.palaver.media.llm.UserMessage;
 import dev.palaver.providers.http.HttpTimeouts;
-import dev.palaver.providers.http.ProviderFailure;
 import dev.palaver.providers.http.ProviderFailure.Kind;
+import dev.palaver.providers.http.ProviderFailure;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,7 +181,7 @@ public abstract class LanguageModelFaultContract {
     public void errorBodiesAreReadOnlyUpToABound() {
         String padded = errorBody("huge_error").replace("Something about it", "x".repeat(64 * 1024));
         server.enqueue(LoopbackServer.Response.status(500).fixedLength().write(padded));
-        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER, T);
+        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER_ERROR, T);
         assertThat(failure.safeMessage()).doesNotContain("huge_error");
     }
 
@@ -189,15 +189,15 @@ public abstract class LanguageModelFaultContract {
     public void unauthorizedIsAnAuthFailure() {
         server.enqueue(LoopbackServer.Response.status(401).fixedLength().write(errorBody("invalid_api_key")));
         Subject s = subject();
-        ProviderFailure failure = assertFailed(run(s), Kind.AUTH, T);
+        ProviderFailure failure = assertFailed(run(s), Kind.AUTHENTICATION, T);
         assertThat(failure.safeMessage()).contains("401").contains("invalid_api_key");
         assertThat(failure.retryAfter()).isEmpty();
     }
 
     @Test
-    public void forbiddenIsAnAuthFailure() {
+    public void forbiddenIsAPermissionFailure() {
         server.enqueue(LoopbackServer.Response.status(403).fixedLength().write(errorBody("permission_error")));
-        ProviderFailure failure = assertFailed(run(subject()), Kind.AUTH, T);
+        ProviderFailure failure = assertFailed(run(subject()), Kind.PERMISSION, T);
         assertThat(failure.safeMessage()).contains("403");
     }
 
@@ -213,7 +213,7 @@ public abstract class LanguageModelFaultContract {
     @Test
     public void internalServerErrorIsAServerFailure() {
         server.enqueue(LoopbackServer.Response.status(500).fixedLength().write(errorBody("server_error")));
-        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER, T);
+        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER_ERROR, T);
         assertThat(failure.safeMessage()).contains("500");
     }
 
@@ -221,7 +221,7 @@ public abstract class LanguageModelFaultContract {
     public void unavailableIsAServerFailureWithRetryAfter() {
         server.enqueue(LoopbackServer.Response.status(503).header("Retry-After", "2").fixedLength()
                 .write("<html>upstream unavailable</html>"));
-        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER, T);
+        ProviderFailure failure = assertFailed(run(subject()), Kind.SERVER_ERROR, T);
         assertThat(failure.safeMessage()).contains("503").doesNotContain("html");
         assertThat(failure.retryAfter()).contains(Duration.ofSeconds(2));
     }
@@ -230,7 +230,7 @@ public abstract class LanguageModelFaultContract {
     public void connectTimeoutEndsInTime() throws Exception {
         try (Ports.Blackhole hole = new Ports.Blackhole()) {
             Subject s = subject(URI.create("http://127.0.0.1:" + hole.port()), TIMEOUTS);
-            ProviderFailure failure = assertFailed(run(s), Kind.TIMEOUT, T);
+            ProviderFailure failure = assertFailed(run(s), Kind.CONNECT_TIMEOUT, T);
             assertThat(failure.safeMessage()).contains("connect");
             assertThat(Waits.until(() -> s.openStreams().getAsInt() == 0, WAIT)).isTrue();
         }
@@ -239,7 +239,7 @@ public abstract class LanguageModelFaultContract {
     @Test
     public void refusedConnectionIsAConnectionFailure() {
         Subject s = subject(URI.create("http://127.0.0.1:" + Ports.closed()), TIMEOUTS);
-        assertFailed(run(s), Kind.CONNECTION, T);
+        assertFailed(run(s), Kind.CONNECT_FAILED, T);
         assertThat(Waits.until(() -> s.openStreams().getAsInt() == 0, WAIT)).isTrue();
     }
 
@@ -247,7 +247,7 @@ public abstract class LanguageModelFaultContract {
     public void noResponseEndsOnTheFirstByteTimeout() {
         server.enqueue(LoopbackServer.Response.noResponse());
         Subject s = subject();
-        ProviderFailure failure = assertFailed(run(s), Kind.TIMEOUT, T.plus(T));
+        ProviderFailure failure = assertFailed(run(s), Kind.FIRST_BYTE_TIMEOUT, T.plus(T));
         assertThat(failure.safeMessage()).contains("first-byte");
         assertReleased(s);
     }
@@ -256,7 +256,7 @@ public abstract class LanguageModelFaultContract {
     public void headersThenSilenceEndsOnTheFirstByteTimeout() {
         server.enqueue(LoopbackServer.Response.sse().stall());
         Subject s = subject();
-        ProviderFailure failure = assertFailed(run(s), Kind.TIMEOUT, T.plus(T));
+        ProviderFailure failure = assertFailed(run(s), Kind.FIRST_BYTE_TIMEOUT, T.plus(T));
         assertThat(failure.safeMessage()).contains("first-byte");
         assertReleased(s);
     }
@@ -268,7 +268,7 @@ public abstract class LanguageModelFaultContract {
         ClassifyingListener listener = run(s);
         listener.awaitFirstText(WAIT);
         long textAt = System.nanoTime();
-        ProviderFailure failure = assertFailed(listener, Kind.TIMEOUT, Duration.ofSeconds(5));
+        ProviderFailure failure = assertFailed(listener, Kind.IDLE_TIMEOUT, Duration.ofSeconds(5));
         assertThat(Duration.ofNanos(System.nanoTime() - textAt)).isLessThanOrEqualTo(T.plus(SLACK));
         assertThat(failure.safeMessage()).contains("idle");
         assertThat(listener.deltas()).containsExactly("Let me");
@@ -280,7 +280,7 @@ public abstract class LanguageModelFaultContract {
         HttpTimeouts timeouts = new HttpTimeouts(T, T, T, Duration.ofSeconds(1));
         server.enqueue(LoopbackServer.Response.sse().write(begin()).repeat(": keep-alive\n\n", Duration.ofMillis(50)));
         Subject s = subject(server.url(""), timeouts);
-        ProviderFailure failure = assertFailed(run(s), Kind.TIMEOUT, Duration.ofSeconds(1));
+        ProviderFailure failure = assertFailed(run(s), Kind.TOTAL_TIMEOUT, Duration.ofSeconds(1));
         assertThat(failure.safeMessage()).contains("total");
         assertReleased(s);
     }
@@ -344,7 +344,7 @@ public abstract class LanguageModelFaultContract {
                 .write(streamError()).stall());
         Subject s = subject();
         ClassifyingListener listener = run(s);
-        assertFailed(listener, Kind.SERVER, T);
+        assertFailed(listener, Kind.SERVER_ERROR, T);
         assertThat(listener.deltas()).containsExactly("I");
         assertReleased(s);
     }
@@ -364,7 +364,7 @@ public abstract class LanguageModelFaultContract {
         server.enqueue(LoopbackServer.Response.status(401).fixedLength()
                 .write("{\"error\":{\"code\":\"" + KEY + "\",\"type\":\"" + KEY + "\",\"message\":\"Incorrect API key provided: "
                         + KEY + "\"}}"));
-        ProviderFailure failure = assertFailed(run(subject()), Kind.AUTH, T);
+        ProviderFailure failure = assertFailed(run(subject()), Kind.AUTHENTICATION, T);
         assertThat(failure.safeMessage()).contains("[redacted]");
     }
 
@@ -465,10 +465,10 @@ public abstract class LanguageModelFaultContract {
         listener.awaitFirstText(WAIT);
         assertThat(Leaks.httpClientThreads()).isNotEqualTo(before);
         s.closer().close();
-        assertFailed(listener, Kind.CONNECTION, Duration.ofSeconds(5));
+        assertFailed(listener, Kind.CLOSED, Duration.ofSeconds(5));
         assertThat(Leaks.noNewHttpClientThreads(before, WAIT)).as("HTTP client threads ended").isTrue();
         assertReleased(s);
         ClassifyingListener after = run(s);
-        assertThat(after.failure().kind()).isEqualTo(Kind.CONNECTION);
+        assertThat(after.failure().kind()).isEqualTo(Kind.CLOSED);
     }
 }

@@ -1,4 +1,9 @@
-package dev.palaver.providers.speechhttp;
+package dev.palaver.providers.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A provider credential that never prints itself: {@link #toString()} is masked, so a key cannot reach a
@@ -53,6 +58,27 @@ public final class ApiKey {
             return text;
         }
         return text.replace(value, REDACTED);
+    }
+
+    /**
+     * A short, stable name for this credential that reveals nothing of it: the first 8 hex digits of the
+     * key's SHA-256, or {@code "none"}. For keying per-credential state (circuit breakers), never for auth.
+     */
+    public String fingerprint() {
+        return fingerprint(value);
+    }
+
+    /** {@link #fingerprint()} of a raw key; {@code "none"} for null or blank. */
+    public static String fingerprint(String key) {
+        if (key == null || key.isBlank()) {
+            return "none";
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.strip().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     @Override
