@@ -147,7 +147,8 @@ class KnowledgeDegradedModeTest {
             JsonNode hit = body.get("results").get(0);
             assertThat(hit.get("text").asString()).isEqualTo("We are open Monday to Friday from 9 am to 6 pm.");
             assertThat(hit.has("similarity")).isFalse();
-            assertThat(response.body()).doesNotContain("429");
+            // The provider's own failure text stays in the server log, not in the answer (ids and scores may hold any digits).
+            assertThat(response.body()).doesNotContain("HTTP 429").doesNotContain("embedding provider");
 
             // Nothing in common with any chunk but meaning: keywords alone find nothing, and that is the honest answer.
             JsonNode meaningOnly = Http.json(search(http, bearer, kb, "What time do you close?", 5));
