@@ -8,6 +8,7 @@ import dev.palaver.media.call.CallEvent;
 import dev.palaver.media.call.CallSession;
 import dev.palaver.media.call.CallSettings;
 import dev.palaver.media.call.LoopMode;
+import dev.palaver.media.call.TurnMetrics;
 import dev.palaver.media.fake.FakeLanguageModel;
 import dev.palaver.media.fake.FakeReply;
 import dev.palaver.media.fake.FakeSpeechToText;
@@ -25,19 +26,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Many calls at once in one JVM, as a node serves them: every call has its own loop (a virtual thread),
  * all share one timer thread and, with Silero, one model. Each caller is paced in real time: a phone
  * frame every 20 ms (decoded and resampled at the edge, as a phone transport does), speaking an utterance
- * of real speech, then silent while the agent answers; every fourth time the caller cuts in over the
+ * of real speech, then silent while the agent answers; every third time the caller cuts in over the
  * answer. Providers are the engine's fakes with realistic, seeded random latencies.
  *
  * <p>Measured after a warm-up: GC pauses (from the JVM's own GC log, which this JVM must write: run it
@@ -54,7 +58,7 @@ public final class ConcurrentSessions {
                          long gcPausesWholeRun, double gcPauseMaxWholeRunMillis, double cpuCores,
                          double cpuMicrosPerFrame, long framesFed, Stats feederLateMillis, long droppedFrames,
                          int callsEnded, long turns, long interruptions, Stats firstAudioOutMillis,
-                         Stats engineOverheadMillis, double loadAverage) {
+                         Stats engineOverheadMillis, Map<String, Stats> turnParts, double loadAverage) {
     }
 
     private static final int SLOTS = AudioFormat.FRAME_MILLIS;
@@ -150,6 +154,7 @@ public final class ConcurrentSessions {
             double seconds = (measureEnd - measureStart) / 1e9;
             List<Double> firstAudio = new ArrayList<>();
             List<Double> overhead = new ArrayList<>();
+            Map<String, List<Double>> parts = new LinkedHashMap<>();
             long turns = 0;
             long interruptions = 0;
             for (CallEvent event : measuredEvents) {
@@ -162,6 +167,12 @@ public final class ConcurrentSessions {
                         if (m.metrics().platformOverhead() != null) {
                             overhead.add(m.metrics().platformOverhead().toNanos() / 1e6);
                         }
+                        TurnMetrics t = m.metrics();
+                        addPart(parts, "endpointing", t.endpointingDelay());
+                        addPart(parts, "stt final", t.sttFinalLatency());
+                        addPart(parts, "llm first token", t.llmTimeToFirstToken());
+                        addPart(parts, "tts first byte", t.ttsTimeToFirstByte());
+                        addPart(parts, "provider time", t.providerTime());
                     }
                     case CallEvent.CallerInterrupted i -> interruptions++;
                     default -> {
@@ -173,7 +184,15 @@ public final class ConcurrentSessions {
             return new Result(callers.size(), seconds, options.vad(), inWindow.count(), new Stats(inWindow.millis()),
                     whole.count(), new Stats(whole.millis()).max(), (cpuEnd - cpuStart) / 1e9 / seconds,
                     fed == 0 ? Double.NaN : (cpuEnd - cpuStart) / 1e3 / fed, fed, late, droppedFrames, ended, turns,
-                    interruptions, new Stats(toArray(firstAudio)), new Stats(toArray(overhead)), loadAverage);
+                    interruptions, new Stats(toArray(firstAudio)), new Stats(toArray(overhead)),
+                    parts.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                            e -> new Stats(toArray(e.getValue())), (a, b) -> a, LinkedHashMap::new)), loadAverage);
+        }
+    }
+
+    private static void addPart(Map<String, List<Double>> parts, String name, Duration value) {
+        if (value != null) {
+            parts.computeIfAbsent(name, k -> new ArrayList<>()).add(value.toNanos() / 1e6);
         }
     }
 
@@ -228,7 +247,7 @@ public final class ConcurrentSessions {
     private static final class Caller {
         /** Silence after an utterance: long enough for the answer to play out (about 1.3 s to answer, 3–4 s to say). */
         static final int PATIENT_SILENCE_FRAMES = 300;
-        /** Every fourth utterance, the caller starts speaking again about 0.3 s into the answer. */
+        /** After every third utterance the caller speaks again about 0.3 s into the answer. */
         static final int IMPATIENT_SILENCE_FRAMES = 80;
 
         final CallSession session;
@@ -261,6 +280,9 @@ public final class ConcurrentSessions {
                     .transport(transport)
                     .speechToText(FakeSpeechToText.builder(scheduler)
                             .finalLatency(Latency.uniform(Duration.ofMillis(100), Duration.ofMillis(250), seed))
+                            // The fake sends one partial per utterance; later than the detector's start
+                            // (flite's quiet lead-in included), so an interruption has words to go on.
+                            .partialAfter(Duration.ofMillis(400))
                             .transcripts(transcripts.toArray(String[]::new))
                             .build())
                     .languageModel(FakeLanguageModel.builder(scheduler)
@@ -296,7 +318,7 @@ public final class ConcurrentSessions {
                 frame = speaking[position++];
                 if (position == speaking.length) {
                     speaking = null;
-                    silentFrames = ++spoken % 4 == 0 ? IMPATIENT_SILENCE_FRAMES : PATIENT_SILENCE_FRAMES;
+                    silentFrames = ++spoken % 3 == 2 ? IMPATIENT_SILENCE_FRAMES : PATIENT_SILENCE_FRAMES;
                 }
             } else {
                 frame = silence;

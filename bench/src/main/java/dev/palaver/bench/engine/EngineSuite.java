@@ -185,6 +185,7 @@ public final class EngineSuite {
         out.println("  end of speech -> first answer audio, provider latencies included (ms): "
                 + r.firstAudioOutMillis().summary(1));
         out.println("  the engine's platformOverhead metric under this load (ms): " + r.engineOverheadMillis().summary(3));
+        r.turnParts().forEach((name, stats) -> out.printf("    %-16s (ms): %s%n", name, stats.summary(1)));
         double p99 = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().percentile(99);
         double max = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().max();
         out.printf(Locale.ROOT, "SESSIONS sessions=%d seconds=%.0f gc_pauses=%d gc_pause_p99_ms=%.2f gc_pause_max_ms=%.2f"
