@@ -14,7 +14,7 @@ public final class Main {
               api                REST API (not built yet)
               knowledge          knowledge search (not built yet)
             parts of the engine suite, each in its own JVM:
-              engine-turns [--turns N] [--warmup N]
+              engine-turns [--turns N] [--warmup N] [--vad energy | --vad silero --speech WAV]
               engine-sessions [--sessions N] [--seconds S] [--warmup-seconds S] [--vad silero|energy] --speech DIR
             """;
 

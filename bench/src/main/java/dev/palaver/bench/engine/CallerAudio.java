@@ -3,6 +3,10 @@ package dev.palaver.bench.engine;
 import dev.palaver.media.audio.AudioFormat;
 import dev.palaver.media.audio.MuLaw;
 import dev.palaver.media.audio.Resampler;
+import dev.palaver.media.audio.WavAudio;
+import dev.palaver.media.audio.WavReader;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -55,6 +59,16 @@ public final class CallerAudio {
             MuLaw.encode(narrow, f * FRAME_BYTES, out[f], 0, length);
         }
         return out;
+    }
+
+    /** Reads a 16 kHz mono WAV file of speech. */
+    public static short[] readSpeech(Path file) throws IOException {
+        WavAudio audio = WavReader.read(file);
+        if (audio.sampleRate() != AudioFormat.SAMPLE_RATE || audio.channels() != 1) {
+            throw new IOException(file + " is " + audio.sampleRate() + " Hz, " + audio.channels()
+                    + " channels; caller speech must be 16 kHz mono");
+        }
+        return audio.samples();
     }
 
     /** Synthetic voiced sound at 16 kHz, about -18 dBFS, faded in and out over 10 ms. */

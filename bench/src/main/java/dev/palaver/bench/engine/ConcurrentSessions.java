@@ -2,8 +2,6 @@ package dev.palaver.bench.engine;
 
 import dev.palaver.bench.Stats;
 import dev.palaver.media.audio.AudioFormat;
-import dev.palaver.media.audio.WavAudio;
-import dev.palaver.media.audio.WavReader;
 import dev.palaver.media.call.CallEvent;
 import dev.palaver.media.call.CallSession;
 import dev.palaver.media.call.CallSettings;
@@ -233,12 +231,7 @@ public final class ConcurrentSessions {
         }
         List<byte[][]> utterances = new ArrayList<>();
         for (Path file : files) {
-            WavAudio audio = WavReader.read(file);
-            if (audio.sampleRate() != AudioFormat.SAMPLE_RATE || audio.channels() != 1) {
-                throw new IOException(file + " is " + audio.sampleRate() + " Hz, " + audio.channels()
-                        + " channels; caller speech must be 16 kHz mono");
-            }
-            utterances.add(CallerAudio.fromPcm16k(audio.samples()));
+            utterances.add(CallerAudio.fromPcm16k(CallerAudio.readSpeech(file)));
         }
         return utterances;
     }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.palaver.providers.offline.SileroModel;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -34,6 +35,8 @@ public final class EngineSuite {
 
     private static final PrintStream out = System.out;
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** The caller's utterance for the turn-overhead run (one of those bench/run makes with flite). */
+    private static final String TURN_UTTERANCE = "utterance-1.wav";
 
     private record Plan(int jmhWarmups, int jmhWarmupSeconds, int jmhIterations, int jmhIterationSeconds,
                         int warmupTurns, int turns, int sessions, int sessionWarmupSeconds, int sessionSeconds) {
@@ -66,7 +69,8 @@ public final class EngineSuite {
 
         out.println("\n== 2/3 turn overhead (one call, zero-latency fakes, virtual-thread loop, system scheduler)");
         Map<String, String> turns = child(List.of(), List.of("engine-turns", "--turns", String.valueOf(plan.turns()),
-                "--warmup", String.valueOf(plan.warmupTurns())), "TURNS");
+                "--warmup", String.valueOf(plan.warmupTurns()), "--vad", "silero",
+                "--speech", speech.resolve(TURN_UTTERANCE).toString()), "TURNS");
 
         out.printf("%n== 3/3 %d concurrent calls, real-time paced (Silero VAD, realistic fake latencies)%n",
                 plan.sessions());
@@ -124,15 +128,35 @@ public final class EngineSuite {
 
     /** {@code engine-turns}: the turn-overhead measurement in this JVM; last line {@code TURNS key=value…}. */
     public static int turns(List<String> args) throws Exception {
-        Map<String, String> options = parse(args, Map.of("--turns", true, "--warmup", true));
-        if (options == null) {
-            System.err.println("usage: engine-turns [--turns N] [--warmup N]");
+        Map<String, String> options = parse(args, Map.of("--turns", true, "--warmup", true, "--vad", true,
+                "--speech", true));
+        String vad = options == null ? null : options.getOrDefault("--vad", "energy");
+        if (options == null || !List.of("energy", "silero").contains(vad)
+                || vad.equals("silero") != options.containsKey("--speech")) {
+            System.err.println("usage: engine-turns [--turns N] [--warmup N] [--vad energy | --vad silero --speech WAV]");
             return 2;
         }
         int turns = Integer.parseInt(options.getOrDefault("--turns", "2000"));
         int warmup = Integer.parseInt(options.getOrDefault("--warmup", "200"));
-        out.printf("  %d warm-up turns, then %d measured%n", warmup, turns);
-        TurnOverhead.Result result = TurnOverhead.run(warmup, turns, out);
+        SileroModel model = null;
+        TurnOverhead.Caller caller;
+        if (vad.equals("silero")) {
+            SileroModel loaded = SileroModel.load(SileroModel.defaultPath());
+            model = loaded;
+            caller = new TurnOverhead.Caller("silero", loaded::newDetector,
+                    CallerAudio.fromPcm16k(CallerAudio.readSpeech(Path.of(options.get("--speech")))));
+        } else {
+            caller = TurnOverhead.Caller.synthetic();
+        }
+        out.printf("  %s VAD; %d warm-up turns, then %d measured%n", vad, warmup, turns);
+        TurnOverhead.Result result;
+        try {
+            result = TurnOverhead.run(warmup, turns, caller, out);
+        } finally {
+            if (model != null) {
+                model.close();
+            }
+        }
         Stats overhead = new Stats(result.overheadMillis());
         Stats engine = new Stats(result.engineOverheadMillis());
         out.println("  end-of-turn condition met -> first answer frame to the transport (ms): " + overhead.summary(3));

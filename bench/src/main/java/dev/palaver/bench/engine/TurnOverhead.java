@@ -14,6 +14,7 @@ import dev.palaver.media.fake.FakeTextToSpeech;
 import dev.palaver.media.fake.Latency;
 import dev.palaver.media.time.SystemScheduler;
 import dev.palaver.media.vad.EnergyVoiceActivityDetector;
+import dev.palaver.media.vad.VoiceActivityDetector;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The platform's own time per caller turn: from the moment the end-of-turn condition is met (the caller
@@ -32,17 +34,18 @@ import java.util.function.BooleanSupplier;
  * soon as it is asked, synthesized audio as soon as text is sent. Whatever time remains is the platform's:
  * event hand-offs between threads, the call's loop, the text chunker, output pacing.
  *
- * <p>Each turn the caller sends 200 ms of speech and enough silence for the detector to declare the
- * speech over, faster than real time (so a turn costs wall time only from the silence on), then one
- * silent frame every 20 ms, as a phone line does, until the answer has played. The start of the silence
+ * <p>Each turn the caller sends an utterance and enough silence for the detector to declare the speech
+ * over, faster than real time (so a turn costs wall time only from the silence on), then one silent frame
+ * every 20 ms, as a phone line does, until the answer has played. The detector is the caller's choice:
+ * Silero (production's) with real speech, or the energy detector with synthetic speech (no model needed). The start of the silence
  * is the engine's own clock reading for the first silent window (the value its endpointing timer counts
  * from); the final transcript's arrival and the first outbound frame are read with {@link System#nanoTime()}
  * as they cross into and out of the call.
  */
 public final class TurnOverhead {
 
-    /** What the caller says each turn. */
-    static final int SPEECH_FRAMES = 10;
+    /** Synthetic speech for the energy detector: 200 ms. */
+    static final int SYNTHETIC_SPEECH_FRAMES = 10;
     /** Short, to keep a run brief: the measurement starts after it has passed, whatever its length. */
     static final Duration ENDPOINTING_DELAY = Duration.ofMillis(40);
     static final String ANSWER = "Sure, one moment.";
@@ -58,6 +61,20 @@ public final class TurnOverhead {
      * @param endedByTranscript    whether the transcript, not the silence, was the last condition met
      */
     public record Turn(int number, double overheadMillis, double engineOverheadMillis, boolean endedByTranscript) {
+    }
+
+    /**
+     * The call's voice-activity detector and what the caller says each turn (phone frames).
+     *
+     * @param detector a new detector for the call, which the call closes
+     */
+    public record Caller(String vad, Supplier<VoiceActivityDetector> detector, byte[][] utterance) {
+
+        /** The energy detector and 200 ms of synthetic voiced sound: needs no model and no speech files. */
+        public static Caller synthetic() {
+            return new Caller("energy", EnergyVoiceActivityDetector::new,
+                    CallerAudio.speechFrames(SYNTHETIC_SPEECH_FRAMES, 1));
+        }
     }
 
     public record Result(List<Turn> turns) {
@@ -78,7 +95,8 @@ public final class TurnOverhead {
     }
 
     /** Runs {@code warmupTurns} unmeasured turns, then {@code turns} measured ones, on one call. */
-    public static Result run(int warmupTurns, int turns, PrintStream progress) throws InterruptedException {
+    public static Result run(int warmupTurns, int turns, Caller caller, PrintStream progress)
+            throws InterruptedException {
         int total = warmupTurns + turns;
         try (SystemScheduler system = new SystemScheduler()) {
             LoopClock clock = new LoopClock(system);
@@ -88,8 +106,9 @@ public final class TurnOverhead {
                     .silenceTimeout(Duration.ofHours(1))
                     .maxDuration(Duration.ofHours(6))
                     .build();
-            List<String> transcripts = new ArrayList<>(total);
-            for (int i = 1; i <= total; i++) {
+            // A detector may hear a pause inside an utterance as its end: each end consumes a transcript.
+            List<String> transcripts = new ArrayList<>(4 * total);
+            for (int i = 1; i <= 4 * total; i++) {
                 transcripts.add("This is turn " + i + ", could you book a table for two?");
             }
             ObservedSpeechToText stt = new ObservedSpeechToText(FakeSpeechToText.builder(clock)
@@ -105,7 +124,7 @@ public final class TurnOverhead {
                     .timeToFirstByte(Latency.millis(0))
                     .millisPerCharacter(1)
                     .build();
-            ObservedVoiceActivityDetector vad = new ObservedVoiceActivityDetector(new EnergyVoiceActivityDetector(),
+            ObservedVoiceActivityDetector vad = new ObservedVoiceActivityDetector(caller.detector().get(),
                     settings.vadStopThreshold(), clock);
             BenchTransport transport = new BenchTransport();
             BlockingQueue<TurnMetrics> measured = new LinkedBlockingQueue<>();
@@ -128,7 +147,8 @@ public final class TurnOverhead {
             session.start();
             try {
                 await(() -> session.state() == CallState.LISTENING, session, "the call to start listening");
-                return drive(session, settings, transport, stt, vad, measured, warmupTurns, turns, progress);
+                return drive(session, settings, transport, stt, vad, measured, caller.utterance(), warmupTurns, turns,
+                        progress);
             } finally {
                 session.hangUp();
                 if (!session.awaitEnd(Duration.ofSeconds(10))) {
@@ -140,15 +160,15 @@ public final class TurnOverhead {
 
     private static Result drive(CallSession session, CallSettings settings, BenchTransport transport,
             ObservedSpeechToText stt, ObservedVoiceActivityDetector vad, BlockingQueue<TurnMetrics> measured,
-            int warmupTurns, int turns, PrintStream progress) throws InterruptedException {
+            byte[][] speech, int warmupTurns, int turns, PrintStream progress) throws InterruptedException {
         TelephoneEdge edge = new TelephoneEdge();
-        byte[][] speech = CallerAudio.speechFrames(SPEECH_FRAMES, 1);
         byte[] silence = CallerAudio.silentFrame();
         int window = vad.windowSamples();
         long windowNanos = 1_000_000_000L * window / AudioFormat.SAMPLE_RATE;
         long silentWindows = (settings.minSilence().toNanos() + windowNanos - 1) / windowNanos;
-        // One window of slack for alignment and one frame for the resampler's delay.
-        int silentBurst = (int) ((silentWindows + 1) * window / AudioFormat.SAMPLES_PER_FRAME) + 2;
+        // Slack for window alignment, the resampler's delay and a detector that takes a window or two to
+        // let go; any silence still needed then comes in real time.
+        int silentBurst = (int) ((silentWindows + 3) * window / AudioFormat.SAMPLES_PER_FRAME) + 2;
         long delayNanos = settings.endpointingDelay().toNanos();
         List<Turn> results = new ArrayList<>(turns);
         for (int turn = 1; turn <= warmupTurns + turns; turn++) {

@@ -11,7 +11,7 @@ class TurnOverheadTest {
 
     @Test
     void measuresEveryTurnOfARealCall() throws Exception {
-        TurnOverhead.Result result = TurnOverhead.run(2, 6, new PrintStream(OutputStream.nullOutputStream()));
+        TurnOverhead.Result result = TurnOverhead.run(2, 6, TurnOverhead.Caller.synthetic(), new PrintStream(OutputStream.nullOutputStream()));
 
         assertThat(result.turns()).hasSize(6);
         assertThat(result.turns()).extracting(TurnOverhead.Turn::number).containsExactly(1, 2, 3, 4, 5, 6);
