@@ -161,6 +161,10 @@ public final class EngineSuite {
         Stats engine = new Stats(result.engineOverheadMillis());
         out.println("  end-of-turn condition met -> first answer frame to the transport (ms): " + overhead.summary(3));
         out.println("  the engine's own platformOverhead metric, same turns (ms):          " + engine.summary(3));
+        out.println("  where the time goes (ms), each part on its own:");
+        out.println("    condition met -> loop decides the turn is over: " + new Stats(result.decidedMillis()).summary(3));
+        out.println("    model asked -> first token back (hand-off):     " + new Stats(result.llmMillis()).summary(3));
+        out.println("    synthesis asked -> first audio back (hand-off): " + new Stats(result.ttsMillis()).summary(3));
         out.printf("  turns where the final transcript came after the endpointing delay: %d%n",
                 result.endedByTranscript());
         out.printf(Locale.ROOT, "TURNS turns=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.3f engine_p50_ms=%.3f engine_p99_ms=%.3f%n",

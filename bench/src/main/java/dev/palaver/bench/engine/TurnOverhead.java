@@ -59,8 +59,14 @@ public final class TurnOverhead {
      * @param engineOverheadMillis the engine's own {@link TurnMetrics#platformOverhead()} for the turn,
      *                             which books the providers' hand-offs as provider time
      * @param endedByTranscript    whether the transcript, not the silence, was the last condition met
+     * @param decidedMillis        condition met → the call's loop deciding the turn is over (the
+     *                             endpointing timer firing late, or the transcript waiting in the mailbox)
+     * @param llmMillis            the model asked → its first token posted back (a hand-off, as the fake
+     *                             answers at once)
+     * @param ttsMillis            synthesis asked → its first audio posted back (likewise)
      */
-    public record Turn(int number, double overheadMillis, double engineOverheadMillis, boolean endedByTranscript) {
+    public record Turn(int number, double overheadMillis, double engineOverheadMillis, boolean endedByTranscript,
+                       double decidedMillis, double llmMillis, double ttsMillis) {
     }
 
     /**
@@ -84,6 +90,18 @@ public final class TurnOverhead {
 
         public double[] engineOverheadMillis() {
             return turns.stream().mapToDouble(Turn::engineOverheadMillis).toArray();
+        }
+
+        public double[] decidedMillis() {
+            return turns.stream().mapToDouble(Turn::decidedMillis).toArray();
+        }
+
+        public double[] llmMillis() {
+            return turns.stream().mapToDouble(Turn::llmMillis).toArray();
+        }
+
+        public double[] ttsMillis() {
+            return turns.stream().mapToDouble(Turn::ttsMillis).toArray();
         }
 
         public long endedByTranscript() {
@@ -204,14 +222,21 @@ public final class TurnOverhead {
             if (turn > warmupTurns) {
                 double engine = metrics.platformOverhead() == null ? Double.NaN
                         : metrics.platformOverhead().toNanos() / 1e6;
+                // The engine dates the decision from the silence: endpointingDelay = decided - silenceSince.
+                double decided = (silenceSince + metrics.endpointingDelay().toNanos() - conditionMet) / 1e6;
                 results.add(new Turn(turn - warmupTurns, (firstAudio - conditionMet) / 1e6, engine,
-                        finalAt > silenceSince + delayNanos));
+                        finalAt > silenceSince + delayNanos, decided, millis(metrics.llmTimeToFirstToken()),
+                        millis(metrics.ttsTimeToFirstByte())));
             }
             if (turn % 500 == 0) {
                 progress.printf("  %d/%d turns%n", turn, warmupTurns + turns);
             }
         }
         return new Result(results);
+    }
+
+    private static double millis(Duration d) {
+        return d == null ? Double.NaN : d.toNanos() / 1e6;
     }
 
     private static void await(BooleanSupplier condition, CallSession session, String what) throws InterruptedException {
