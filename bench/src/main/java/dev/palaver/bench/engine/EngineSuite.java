@@ -1,6 +1,8 @@
 package dev.palaver.bench.engine;
 
 import dev.palaver.bench.Stats;
+import dev.palaver.media.audio.AudioFormat;
+import dev.palaver.providers.offline.SileroModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,8 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.palaver.media.audio.AudioFormat;
-import dev.palaver.providers.offline.SileroModel;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -61,6 +62,20 @@ public final class EngineSuite {
         out.printf(Locale.ROOT, "engine suite (%s): %d CPUs, load average %.2f at start, %s%n",
                 plan == QUICK ? "quick" : "full", Runtime.getRuntime().availableProcessors(), loadAverage(),
                 Runtime.version());
+        // Other work on the machine shows in every figure: sample the load average through the run.
+        List<Double> loads = new ArrayList<>();
+        Thread loadSampler = Thread.ofPlatform().daemon().name("load-sampler").start(() -> {
+            try {
+                while (true) {
+                    synchronized (loads) {
+                        loads.add(loadAverage());
+                    }
+                    TimeUnit.SECONDS.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
 
         out.println("\n== 1/3 per-frame work and VAD windows (JMH, SampleTime, GC profiler)");
         Map<String, RunResult> jmh = runJmh(plan);
@@ -126,7 +141,14 @@ public final class EngineSuite {
                     + " the machine was overloaded%n", sessions.get("sessions"), sessions.get("pacing_late_p99_ms"),
                     sessions.get("dropped_frames"));
         }
-        out.printf(Locale.ROOT, "load average at end %.2f; suite took %d s%n", loadAverage(),
+        loadSampler.interrupt();
+        Stats load;
+        synchronized (loads) {
+            loads.add(loadAverage());
+            load = new Stats(loads.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        out.printf(Locale.ROOT, "load average (1 min) during the suite, every 10 s: min %.2f, median %.2f, max %.2f;"
+                        + " at end %.2f; suite took %d s%n", load.min(), load.percentile(50), load.max(), loadAverage(),
                 Duration.ofNanos(System.nanoTime() - started).toSeconds());
         StringBuilder line = new StringBuilder("RESULT");
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
