@@ -37,6 +37,8 @@ public final class EngineSuite {
 
     private static final PrintStream out = System.out;
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** JMH reads fields through sun.misc.Unsafe; without this every JVM warns that it will go away. */
+    private static final String UNSAFE_ALLOWED = "--sun-misc-unsafe-memory-access=allow";
     /** The caller's utterance for the turn-overhead run (one of those bench/run makes with flite). */
     private static final String TURN_UTTERANCE = "utterance-1.wav";
 
@@ -45,7 +47,7 @@ public final class EngineSuite {
     }
 
     private static final Plan FULL = new Plan(3, 2, 5, 3, 200, 2_000, 200, 10, 60);
-    private static final Plan QUICK = new Plan(1, 1, 2, 1, 30, 150, 200, 5, 15);
+    private static final Plan QUICK = new Plan(1, 1, 2, 1, 30, 150, 200, 4, 10);
 
     private EngineSuite() {
     }
@@ -77,29 +79,22 @@ public final class EngineSuite {
             }
         });
 
-        out.println("\n== 1/3 per-frame work and VAD windows (JMH, SampleTime, GC profiler)");
+        out.println("\n== 1/4 per-frame work and VAD windows (JMH, SampleTime, GC profiler)");
         Map<String, RunResult> jmh = runJmh(plan);
         RunResult sileroFrame = jmh.get("frame[silero]");
         RunResult energyFrame = jmh.get("frame[energy]");
         RunResult sileroWindow = jmh.get("sileroWindow");
 
-        out.println("\n== 2/3 turn overhead (one call, zero-latency fakes, virtual-thread loop, system scheduler)");
+        out.println("\n== 2/4 turn overhead (one call, zero-latency fakes, virtual-thread loop, system scheduler)");
         Map<String, String> turns = child(List.of(), List.of("engine-turns", "--turns", String.valueOf(plan.turns()),
                 "--warmup", String.valueOf(plan.warmupTurns()), "--vad", "silero",
                 "--speech", speech.resolve(TURN_UTTERANCE).toString()), "TURNS");
 
-        out.printf("%n== 3/3 %d concurrent calls, real-time paced (Silero VAD, realistic fake latencies)%n",
-                plan.sessions());
-        Path gcLog = Files.createTempFile("palaver-bench-gc", ".log");
-        Map<String, String> sessions;
-        try {
-            sessions = child(List.of("-Xlog:gc:file=" + gcLog), List.of("engine-sessions",
-                    "--sessions", String.valueOf(plan.sessions()), "--seconds", String.valueOf(plan.sessionSeconds()),
-                    "--warmup-seconds", String.valueOf(plan.sessionWarmupSeconds()), "--vad", "silero",
-                    "--speech", speech.toString(), "--gc-log", gcLog.toString()), "SESSIONS");
-        } finally {
-            Files.deleteIfExists(gcLog);
-        }
+        out.printf("%n== 3/4 %d concurrent calls, real-time paced (Silero VAD, realistic fake latencies), G1 (the JVM's"
+                + " default collector)%n", plan.sessions());
+        Map<String, String> sessions = sessions(plan, speech, List.of(), "gc");
+        out.printf("%n== 4/4 the same on ZGC (concurrent collector), for comparison%n");
+        Map<String, String> zgc = sessions(plan, speech, List.of("-XX:+UseZGC"), "gc,gc+phases");
 
         Map<String, String> result = new LinkedHashMap<>();
         result.put("suite", "engine");
@@ -116,6 +111,8 @@ public final class EngineSuite {
         result.put("gc_pauses", sessions.get("gc_pauses"));
         result.put("cpu_cores", sessions.get("cpu_cores"));
         result.put("dropped_frames", sessions.get("dropped_frames"));
+        result.put("zgc_pause_max_ms", zgc.get("gc_pause_max_ms"));
+        result.put("zgc_pauses", zgc.get("gc_pauses"));
 
         out.println("\n== summary");
         out.printf(Locale.ROOT, "per frame, Silero VAD:  p50 %s us, p99 %s us, %s B allocated (all threads)%n",
@@ -132,14 +129,16 @@ public final class EngineSuite {
                 fmt(p(edge, 50), 2), fmt(p99(edge), 2), fmt(allocPerOp(edge), 0));
         out.printf("turn overhead:          p50 %s ms, p99 %s ms over %s turns  (goals p50 <= 2 ms, p99 <= 10 ms)%n",
                 turns.get("p50_ms"), turns.get("p99_ms"), turns.get("turns"));
-        out.printf("%s calls:              GC pauses %s in %s s, p99 %s ms, max %s ms (goal < 10 ms); CPU %s cores%n",
-                sessions.get("sessions"), sessions.get("gc_pauses"), sessions.get("seconds"),
-                sessions.get("gc_pause_p99_ms"), sessions.get("gc_pause_max_ms"), sessions.get("cpu_cores"));
-        if (!sessions.get("dropped_frames").equals("0") || !sessions.get("ended_early").equals("0")
-                || Double.parseDouble(sessions.get("pacing_late_p99_ms")) > 20) {
-            out.printf("WARNING: the %s calls did not keep up with real time (pacing p99 %s ms late, %s frames dropped):"
-                    + " the machine was overloaded%n", sessions.get("sessions"), sessions.get("pacing_late_p99_ms"),
-                    sessions.get("dropped_frames"));
+        for (Map<String, String> run : List.of(sessions, zgc)) {
+            out.printf("%s calls, %-4s        GC pauses %s in %s s, p99 %s ms, max %s ms (goal < 10 ms); CPU %s cores%n",
+                    run.get("sessions"), run.get("gc") + ":", run.get("gc_pauses"), run.get("seconds"),
+                    run.get("gc_pause_p99_ms"), run.get("gc_pause_max_ms"), run.get("cpu_cores"));
+            if (!run.get("dropped_frames").equals("0") || !run.get("ended_early").equals("0")
+                    || Double.parseDouble(run.get("pacing_late_p99_ms")) > 20) {
+                out.printf("WARNING: the %s calls on %s did not keep up with real time (pacing p99 %s ms late, %s frames"
+                        + " dropped): the machine was overloaded%n", run.get("sessions"), run.get("gc"),
+                        run.get("pacing_late_p99_ms"), run.get("dropped_frames"));
+            }
         }
         loadSampler.interrupt();
         Stats load;
@@ -154,6 +153,22 @@ public final class EngineSuite {
         result.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
         out.println(line);
         return 0;
+    }
+
+    /** Runs the many-calls part in a JVM of its own with {@code jvmArgs}, logging {@code gcTags} to a temporary GC log. */
+    private static Map<String, String> sessions(Plan plan, Path speech, List<String> jvmArgs, String gcTags)
+            throws IOException, InterruptedException {
+        Path gcLog = Files.createTempFile("palaver-bench-gc", ".log");
+        try {
+            List<String> args = new ArrayList<>(jvmArgs);
+            args.add("-Xlog:" + gcTags + ":file=" + gcLog);
+            return child(args, List.of("engine-sessions",
+                    "--sessions", String.valueOf(plan.sessions()), "--seconds", String.valueOf(plan.sessionSeconds()),
+                    "--warmup-seconds", String.valueOf(plan.sessionWarmupSeconds()), "--vad", "silero",
+                    "--speech", speech.toString(), "--gc-log", gcLog.toString()), "SESSIONS");
+        } finally {
+            Files.deleteIfExists(gcLog);
+        }
     }
 
     /** {@code engine-turns}: the turn-overhead measurement in this JVM; last line {@code TURNS key=value…}. */
@@ -246,9 +261,9 @@ public final class EngineSuite {
         r.turnParts().forEach((name, stats) -> out.printf("    %-16s (ms): %s%n", name, stats.summary(1)));
         double p99 = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().percentile(99);
         double max = r.gcPausesMeasured() == 0 ? 0 : r.gcPausesMillis().max();
-        out.printf(Locale.ROOT, "SESSIONS sessions=%d seconds=%.0f gc_pauses=%d gc_pause_p99_ms=%.2f gc_pause_max_ms=%.2f"
+        out.printf(Locale.ROOT, "SESSIONS gc=%s sessions=%d seconds=%.0f gc_pauses=%d gc_pause_p99_ms=%.2f gc_pause_max_ms=%.2f"
                         + " cpu_cores=%.2f dropped_frames=%d ended_early=%d turns=%d pacing_late_p99_ms=%.1f%n",
-                r.sessions(), r.seconds(), r.gcPausesMeasured(), p99, max, r.cpuCores(), r.droppedFrames(),
+                collector(), r.sessions(), r.seconds(), r.gcPausesMeasured(), p99, max, r.cpuCores(), r.droppedFrames(),
                 r.callsEnded(), r.turns(), r.feederLateMillis().percentile(99));
         if (r.droppedFrames() > 0 || r.callsEnded() > 0 || r.feederLateMillis().percentile(99) > AudioFormat.FRAME_MILLIS) {
             out.println("  WARNING: this run did not keep up with real time (late pacing, dropped frames or calls"
@@ -269,7 +284,7 @@ public final class EngineSuite {
                 .measurementIterations(plan.jmhIterations())
                 .measurementTime(TimeValue.seconds(plan.jmhIterationSeconds()))
                 .addProfiler(GCProfiler.class)
-                .jvmArgsAppend(NATIVE_ACCESS)
+                .jvmArgsAppend(NATIVE_ACCESS, UNSAFE_ALLOWED)
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
@@ -376,6 +391,18 @@ public final class EngineSuite {
             }
         }
         return values;
+    }
+
+    /** The collector this JVM runs: G1, ZGC, or the names of its collector beans. */
+    private static String collector() {
+        List<String> names = ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList();
+        if (names.stream().anyMatch(n -> n.startsWith("G1"))) {
+            return "G1";
+        }
+        if (names.stream().anyMatch(n -> n.startsWith("ZGC"))) {
+            return "ZGC";
+        }
+        return String.join("+", names).replace(' ', '_');
     }
 
     private static double loadAverage() {
