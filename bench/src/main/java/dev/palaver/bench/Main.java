@@ -1,0 +1,46 @@
+package dev.palaver.bench;
+
+import dev.palaver.bench.engine.EngineSuite;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code bench/run SUITE [options]}: runs one benchmark suite; each ends with one {@code RESULT} line. */
+public final class Main {
+
+    private static final String USAGE = """
+            usage: bench/run SUITE [options]
+              engine [--quick]   real-time engine: per-frame cost, Silero window, turn overhead, 200 calls
+              calls [--smoke]    call simulator (not built yet)
+              api                REST API (not built yet)
+              knowledge          knowledge search (not built yet)
+            parts of the engine suite, each in its own JVM:
+              engine-turns [--turns N] [--warmup N] [--vad energy | --vad silero --speech WAV]
+              engine-sessions [--sessions N] [--seconds S] [--warmup-seconds S] [--vad silero|energy] --speech DIR
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        int status = switch (args[0]) {
+            case "engine" -> EngineSuite.run(rest);
+            case "engine-turns" -> EngineSuite.turns(rest);
+            case "engine-sessions" -> EngineSuite.sessions(rest);
+            case "calls", "api", "knowledge" -> {
+                System.err.println("bench/run " + args[0] + ": this suite is not built yet");
+                yield 2;
+            }
+            default -> {
+                System.err.println("bench/run: unknown suite '" + args[0] + "'");
+                System.err.print(USAGE);
+                yield 2;
+            }
+        };
+        System.exit(status);
+    }
+}
