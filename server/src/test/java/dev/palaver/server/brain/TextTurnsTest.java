@@ -87,6 +87,22 @@ class TextTurnsTest extends SharedPalaverContext {
     }
 
     @Test
+    void anAgentWithoutMemoryRemembersNobody() {
+        Desk d = desk();
+        HttpResponse<String> created = http.postJson("/api/v1/agents", """
+                {"name": "Forgetful", "brain": "flow", "memory": {"enabled": false},
+                 "flow": {"startNode": "only", "nodes": [{"id": "only", "instructions": "Listen.", "reply": "I hear you."}]}}""",
+                "Authorization", "Bearer " + d.token());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        TestTurnsClient client = new TestTurnsClient(http, d.token(), UUID.fromString(Http.json(created).get("id").asString()));
+        JsonNode first = client.turn(null, "I'm Fiona.", "+14155550143");
+        assertThat(first.get("reply").asString()).isEqualTo("Sorry, I didn't quite catch that. I hear you.");
+        client.end(first.get("sessionId").asString());
+        assertThat(context.getBean(CallerMemories.class).find(d.org(), "+14155550143")).isEmpty();
+        assertThat(client.turn(null, "Hello", "+14155550143").get("greeting").asString()).isEmpty();
+    }
+
+    @Test
     void badRequestsAreRefused() {
         Desk d = desk();
         TestTurnsClient client = new TestTurnsClient(http, d.token(), d.agent());
