@@ -374,12 +374,6 @@ final class FlowEngine {
     }
 
     private static void say(StringBuilder out, String text) {
-        if (text == null || text.isBlank()) {
-            return;
-        }
-        if (!out.isEmpty()) {
-            out.append(' ');
-        }
-        out.append(text.strip());
+        Spoken.append(out, text);
     }
 }

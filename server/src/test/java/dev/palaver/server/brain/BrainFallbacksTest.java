@@ -28,7 +28,6 @@ import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.knowledge.Embedder;
 import dev.palaver.server.testing.Http;
 import dev.palaver.server.testing.TestDatabases;
-import dev.palaver.server.testing.TestDirs;
 
 /**
  * The brain when things are not ideal: the embedding model fails (flows fall back to word overlap, the
@@ -85,11 +84,7 @@ class BrainFallbacksTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        TestDatabases.Database db = TestDatabases.fresh();
-        registry.add("palaver.database.url", db::url);
-        registry.add("palaver.database.username", db::username);
-        registry.add("palaver.database.password", db::password);
-        registry.add("palaver.data-dir", () -> TestDirs.target().resolve("test-data").toString());
+        TestDatabases.registerFresh(registry);
     }
 
     @LocalServerPort
