@@ -236,6 +236,40 @@ class TwilioCallsTest extends SharedPalaverContext {
         }
     }
 
+    @Test
+    void keysReachTheAgentAndADroppedSocketMidReplyEndsTheCall() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi(LONG_REPLY)) {
+            agentWithNumber(llm, "Keypad desk");
+            String callSid = TwilioFixtures.callSid();
+            String token = TwilioFixtures.token(TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(callSid, "+14155550130", number), TwilioFixtures.AUTH_TOKEN).body());
+            UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
+                    .orElseThrow().id();
+            TwilioSimulator phone = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token);
+            try {
+                await(() -> transcriptRoles(callId).contains("agent"), Duration.ofSeconds(20));
+                phone.pressKey('4');
+                phone.pressKey('2');
+                phone.pressKey('#');
+                await(() -> llm.requests().stream().anyMatch(r -> r.contains("[DTMF] 42#")), Duration.ofSeconds(20));
+                int before = phone.voicedFrames();
+                await(() -> phone.voicedFrames() > before + 25, Duration.ofSeconds(20));
+                // The line drops in the middle of the answer: no stop, the socket just goes.
+                phone.drop();
+            } finally {
+                phone.close();
+            }
+            await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            JsonNode call = CallTesting.call(http, admin, callId);
+            assertThat(call.path("endReason").asString()).isEqualTo("caller_hung_up");
+            assertThat(call.path("transcript").toString()).contains("[DTMF] 42#");
+            JsonNode last = call.path("transcript").get(call.path("transcript").size() - 1);
+            assertThat(last.path("role").asString()).isEqualTo("agent");
+            assertThat(last.path("interrupted").asBoolean()).isTrue();
+            assertThat(context.getBean(dev.palaver.server.calls.CallRuntime.class).live(org, callId)).isEmpty();
+        }
+    }
+
     private List<String> transcriptRoles(UUID callId) {
         List<String> roles = new ArrayList<>();
         CallTesting.call(http, admin, callId).path("transcript").forEach(s -> roles.add(s.path("role").asString()));
