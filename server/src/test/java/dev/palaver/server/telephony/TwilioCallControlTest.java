@@ -9,6 +9,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.palaver.server.calls.CallTesting;
+
 /** Transfer over Twilio's REST API (to the fake on loopback), and DTMF tones as audio. */
 class TwilioCallControlTest {
 
@@ -25,7 +27,7 @@ class TwilioCallControlTest {
                 }
             });
             control.transfer("+14155550999");
-            TwilioCallsTest.await(() -> {
+            CallTesting.await(() -> {
                 synchronized (ended) {
                     return !ended.isEmpty();
                 }
