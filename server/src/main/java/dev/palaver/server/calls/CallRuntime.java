@@ -106,8 +106,9 @@ public class CallRuntime {
 
     /** Ends a reserved call that never got media (no answer, busy, failed, canceled). Idempotent. */
     public boolean abandon(UUID orgId, UUID callId, CallStatus status, String endReason) {
-        if (live.containsKey(callId)) {
-            live.get(callId).end(endReason);
+        RunningCall running = live.get(callId);
+        if (running != null) {
+            running.end(endReason);
             return false;
         }
         return records.markEnded(orgId, callId, status, endReason, Instant.now(), 0);
