@@ -27,8 +27,8 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    BearerAuthenticationFilter bearerAuthenticationFilter(AccessTokens tokens, SessionGuard guard, ApiKeys keys) {
-        return new BearerAuthenticationFilter(tokens, guard, keys);
+    BearerAuthenticationFilter bearerAuthenticationFilter(BearerCredentials credentials) {
+        return new BearerAuthenticationFilter(credentials);
     }
 
     /** The filter runs inside the security chain only, not a second time as a plain servlet filter. */

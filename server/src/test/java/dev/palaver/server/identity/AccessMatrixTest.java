@@ -76,6 +76,8 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/knowledge-bases/{id}/documents", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
         EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}/documents/{documentId}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
         EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("POST /api/v1/agents/{id}/turns", new Rule(Role.VIEWER, Scopes.CALLS_WRITE));
+        EXPECTED.put("GET /api/v1/turn-audio/{audioId}", new Rule(Role.VIEWER, Scopes.CALLS_WRITE));
     }
 
     private IdentityFixtures fixtures;

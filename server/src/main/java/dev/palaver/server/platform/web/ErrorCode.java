@@ -15,6 +15,8 @@ public enum ErrorCode {
     CONFLICT(HttpStatus.CONFLICT, "The request conflicts with the current state."),
     PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request body is too large."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "This content type is not supported here."),
+    AUDIO_UNREADABLE(HttpStatus.BAD_REQUEST, "The audio cannot be decoded."),
+    AUDIO_TOO_LONG(HttpStatus.BAD_REQUEST, "The audio is longer than allowed."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; retry later."),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; the request id helps us find it."),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is temporarily unavailable.");
