@@ -78,6 +78,9 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
         EXPECTED.put("POST /api/v1/agents/{id}/turns", new Rule(Role.VIEWER, Scopes.CALLS_WRITE));
         EXPECTED.put("GET /api/v1/turn-audio/{audioId}", new Rule(Role.VIEWER, Scopes.CALLS_WRITE));
+        EXPECTED.put("POST /api/v1/agents/{id}/publishable-keys", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
+        EXPECTED.put("GET /api/v1/agents/{id}/publishable-keys", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("DELETE /api/v1/agents/{id}/publishable-keys/{keyId}", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
     }
 
     private IdentityFixtures fixtures;
