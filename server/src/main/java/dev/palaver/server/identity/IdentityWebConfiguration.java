@@ -41,6 +41,19 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    PageAuthenticationFilter pageAuthenticationFilter(PageSessions sessions) {
+        return new PageAuthenticationFilter(sessions);
+    }
+
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<PageAuthenticationFilter> pageFilterNotStandalone(
+            PageAuthenticationFilter filter) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
     ApiRateLimitFilter apiRateLimitFilter(dev.palaver.server.platform.ratelimit.RateLimiter limiter,
                                           org.springframework.jdbc.core.simple.JdbcClient jdbc, PalaverProperties props) {
         return new ApiRateLimitFilter(limiter, jdbc, props.rateLimits().authPerMinute(), props.rateLimits().apiPerMinute());
@@ -58,6 +71,8 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new AccessInterceptor()).addPathPatterns("/api/**")
                 .excludePathPatterns("/api/docs", "/api/docs/**");
+        registry.addInterceptor(new PageAccessInterceptor()).addPathPatterns("/**")
+                .excludePathPatterns("/api/**", "/actuator/**", "/error");
     }
 
     @Override

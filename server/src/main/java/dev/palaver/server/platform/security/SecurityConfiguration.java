@@ -16,13 +16,16 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 import dev.palaver.server.identity.ApiRateLimitFilter;
 import dev.palaver.server.identity.BearerAuthenticationFilter;
+import dev.palaver.server.identity.PageAuthenticationFilter;
 import dev.palaver.server.platform.config.PalaverProperties;
 import dev.palaver.server.platform.web.ErrorCode;
 import dev.palaver.server.platform.web.Problems;
 
 /**
  * Fails closed: everything under {@code /api} needs an authenticated principal; only health, the
- * metrics scrape (guarded by its own filter), the API description and public pages are open.
+ * metrics scrape (guarded by its own filter), the API description and public pages are open. Pages
+ * authenticate from cookies ({@code PageAuthenticationFilter}); their state-changing requests need a
+ * CSRF token ({@link PageCsrf}); which page handlers need a member is decided by the page interceptor.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -34,11 +37,15 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, CorsConfigurationSource corsConfigurationSource,
-                                    BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits) throws Exception {
+                                    BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits,
+                                    PageAuthenticationFilter pages) throws Exception {
         http
                 .addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
+                .addFilterBefore(pages, AnonymousAuthenticationFilter.class)
                 .addFilterAfter(rateLimits, BearerAuthenticationFilter.class)
-                .csrf(csrf -> csrf.disable())
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(PageCsrf.repository())
+                        .requireCsrfProtectionMatcher(PageCsrf::needsToken))
                 .cors(c -> c.configurationSource(corsConfigurationSource))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())

@@ -1,0 +1,66 @@
+package dev.palaver.server.dashboard;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+import dev.palaver.server.identity.PageSessions;
+import dev.palaver.server.platform.web.ApiException;
+import dev.palaver.server.platform.web.RequestIds;
+
+/**
+ * What every page's layout needs (navigation, the signed-in member, the CSRF token) and readable error
+ * pages instead of problem+json for page handlers.
+ */
+@ControllerAdvice(basePackageClasses = PageModel.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class PageModel {
+
+    record NavItem(String path, String label) {
+    }
+
+
+    static final List<NavItem> NAVIGATION = List.of(
+            new NavItem("/", "Overview"),
+            new NavItem("/calls", "Calls"),
+            new NavItem("/agents", "Agents"),
+            new NavItem("/knowledge", "Knowledge"),
+            new NavItem("/customers", "Customers"),
+            new NavItem("/appointments", "Appointments"),
+            new NavItem("/phone-numbers", "Phone numbers"),
+            new NavItem("/api-keys", "API keys"),
+            new NavItem("/members", "Members"),
+            new NavItem("/audit", "Audit log"),
+            new NavItem("/settings", "Settings"));
+
+    @ModelAttribute
+    void layout(Model model, HttpServletRequest request) {
+        String path = request.getRequestURI();
+        model.addAttribute("navigation", NAVIGATION.stream().map(item -> new NavLink(item.path(), item.label(),
+                item.path().equals("/") ? path.equals("/") : path.startsWith(item.path()))).toList());
+        model.addAttribute("member", PageSessions.caller(request).orElse(null));
+        // Load the token now, so its cookie is set before the page body commits the response.
+        if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+            model.addAttribute("csrfToken", token.getToken());
+        }
+    }
+
+    @ExceptionHandler(ApiException.class)
+    String failed(ApiException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+        layout(model, request);
+        response.setStatus(e.code().status().value());
+        model.addAttribute("status", e.code().status().value());
+        model.addAttribute("message", e.getMessage());
+        model.addAttribute("requestId", RequestIds.current(request));
+        return "error-page";
+    }
+}
