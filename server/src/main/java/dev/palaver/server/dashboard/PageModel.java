@@ -21,7 +21,7 @@ import dev.palaver.server.platform.web.RequestIds;
  * What every page's layout needs (navigation, the signed-in member, the CSRF token) and readable error
  * pages instead of problem+json for page handlers.
  */
-@ControllerAdvice(basePackageClasses = PageModel.class)
+@ControllerAdvice(basePackageClasses = PageModel.class, annotations = DashboardPage.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class PageModel {
 

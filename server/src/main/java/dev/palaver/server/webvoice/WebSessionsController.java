@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.palaver.server.identity.PublicEndpoint;
 import dev.palaver.server.platform.ratelimit.RateLimitHeaders;
 import dev.palaver.server.platform.ratelimit.RateLimitedException;
 import dev.palaver.server.platform.ratelimit.RateLimiter;
@@ -46,6 +47,7 @@ class WebSessionsController {
 
     @Operation(summary = "Mint a short-lived browser-call token with a publishable key (from an allowed origin)")
     @PostMapping("/webvoice/sessions")
+    @PublicEndpoint("Pages on customers' sites mint call tokens with a publishable key; the key's allowed origins guard it")
     SessionToken mint(@RequestParam("key") String key, @RequestHeader(value = HttpHeaders.ORIGIN, required = false) String origin,
                       HttpServletRequest request, HttpServletResponse response) {
         PublishableKeys.PublishableKey found = keys.byKey(key)
