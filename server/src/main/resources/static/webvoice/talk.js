@@ -56,6 +56,9 @@
     var voice = new window.PalaverVoice({
       agentId: root.dataset.agentId,
       token: null,
+      onStarted: function (callId) {
+        root.dataset.callId = callId;
+      },
       onCaption: caption,
       onState: function (s) {
         state.textContent = STATES[s] || s;

@@ -9,7 +9,8 @@
 
   /**
    * options: base (the server's origin, '' for this page's), agentId, token (a function returning a promise of
-   * a credential, or null to use the page's sign-in), and handlers: onCaption(role, text, isFinal, interrupted),
+   * a credential, or null to use the page's sign-in), and handlers: onStarted(callId),
+   * onCaption(role, text, isFinal, interrupted),
    * onState(state), onConnection(status), onPlaying(playing), onNotice(text), onError(message), onEnded(reason).
    */
   function PalaverVoice(options) {
@@ -161,6 +162,7 @@
         this.lostAt = 0;
         this.startPinging();
         this.emit('onConnection', 'online');
+        this.emit('onStarted', m.callId);
         break;
       case 'resumed':
         this.lostAt = 0;
