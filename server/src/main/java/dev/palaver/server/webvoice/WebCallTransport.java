@@ -230,18 +230,19 @@ final class WebCallTransport implements Transport {
         }
     }
 
-    /** The call ended: tell the browser why and close its socket. */
-    void end(String reason) {
-        synchronized (this) {
-            if (writer != null) {
-                control(Map.of("type", "ended", "reason", reason));
-                writer.close(CloseStatus.NORMAL);
-                writer = null;
-            }
-            if (resumeDeadline != null) {
-                resumeDeadline.cancel(false);
-            }
-            closed = true;
+    /**
+     * The call ended: tell the browser why and close its socket. A call that never started (its setup
+     * failed) leaves the socket to the handler, which reports the failure.
+     */
+    synchronized void end(String reason) {
+        closed = true;
+        if (resumeDeadline != null) {
+            resumeDeadline.cancel(false);
+        }
+        if (writer != null && listener != null) {
+            control(Map.of("type", "ended", "reason", reason));
+            writer.close(CloseStatus.NORMAL);
+            writer = null;
         }
     }
 
