@@ -18,6 +18,7 @@ public enum ErrorCode {
     AUDIO_UNREADABLE(HttpStatus.BAD_REQUEST, "The audio cannot be decoded."),
     AUDIO_TOO_LONG(HttpStatus.BAD_REQUEST, "The audio is longer than allowed."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; retry later."),
+    CALL_LIMIT_REACHED(HttpStatus.TOO_MANY_REQUESTS, "The organization has as many calls in progress as it may have."),
     INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; the request id helps us find it."),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "The service is temporarily unavailable.");
 
