@@ -61,7 +61,7 @@ class TurnsController {
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = MediaType.MULTIPART_FORM_DATA_VALUE, schema = @Schema(implementation = TurnUpload.class)))
     @PostMapping("/api/v1/agents/{id}/turns")
-    @Access(role = Role.VIEWER, scope = Scopes.CALLS_WRITE)
+    @Access(role = Role.MEMBER, scope = Scopes.CALLS_WRITE)
     TurnResponse take(Caller caller, @PathVariable UUID id, HttpServletRequest request) {
         MultipartHttpServletRequest multipart = WebUtils.getNativeRequest(request, MultipartHttpServletRequest.class);
         if (multipart == null) {
@@ -89,7 +89,7 @@ class TurnsController {
 
     @Operation(summary = "The spoken reply of a turn (audio/wav), for the principal that took the turn, until it expires")
     @GetMapping(AUDIO_PATH + "{audioId}")
-    @Access(role = Role.VIEWER, scope = Scopes.CALLS_WRITE)
+    @Access(role = Role.MEMBER, scope = Scopes.CALLS_WRITE)
     ResponseEntity<byte[]> audio(Caller caller, @PathVariable String audioId) {
         byte[] wav = replies.find(caller, audioId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such reply audio; it may have expired."));

@@ -1,6 +1,5 @@
 package dev.palaver.server.webvoice;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +20,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import dev.palaver.server.identity.BearerCredentials;
 import dev.palaver.server.identity.Caller;
+import dev.palaver.server.identity.Role;
 import dev.palaver.server.identity.Scopes;
 import dev.palaver.server.platform.ratelimit.RateLimiter;
 import dev.palaver.server.platform.web.ApiException;
@@ -178,8 +178,9 @@ class WebVoiceHandler extends AbstractWebSocketHandler {
             return Optional.empty();
         }
         Caller c = caller.get();
-        if (c.isApiKey() && !c.scopes().contains(Scopes.CALLS_WRITE)) {
-            refuse(writer, "forbidden", "This API key lacks the calls:write scope.");
+        if (c.isApiKey() ? !c.scopes().contains(Scopes.CALLS_WRITE) : !c.role().atLeast(Role.MEMBER)) {
+            refuse(writer, "forbidden", c.isApiKey() ? "This API key lacks the calls:write scope."
+                    : "Calls need the member role or higher.");
             return Optional.empty();
         }
         return Optional.of(new WebCalls.Starter(c.orgId(), c.isApiKey() ? null : "web:" + c.userId(),

@@ -23,14 +23,14 @@ import dev.palaver.server.testing.SharedPalaverContext;
 class TalkPageTest extends SharedPalaverContext {
 
     private Browser browser;
-    private IdentityTestAccess.Login viewer;
+    private IdentityTestAccess.Login member;
     private String agentId;
     private String strangersAgentId;
 
     @BeforeEach
     void setUp() {
         UUID org = IdentityTestAccess.organization(context);
-        viewer = IdentityTestAccess.member(context, org, Role.VIEWER);
+        member = IdentityTestAccess.member(context, org, Role.MEMBER);
         agentId = PublishableKeysTest.createAgent(http, IdentityTestAccess.adminToken(context, org));
         UUID other = IdentityTestAccess.organization(context);
         strangersAgentId = PublishableKeysTest.createAgent(http, IdentityTestAccess.adminToken(context, other));
@@ -46,7 +46,7 @@ class TalkPageTest extends SharedPalaverContext {
         WebDriver driver = browser.driver();
         driver.get("http://127.0.0.1:" + port + path);
         assertThat(driver.getCurrentUrl()).contains("/login");
-        new Actions(driver).sendKeys(viewer.email()).sendKeys(Keys.TAB).sendKeys(viewer.password()).sendKeys(Keys.ENTER).perform();
+        new Actions(driver).sendKeys(member.email()).sendKeys(Keys.TAB).sendKeys(member.password()).sendKeys(Keys.ENTER).perform();
         browser.waiting(Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 

@@ -42,7 +42,7 @@ class TurnApiTest extends SharedPalaverContext {
         chat = new FakeChatServer(ANSWER);
         org = IdentityTestAccess.organization(context);
         String admin = IdentityTestAccess.adminToken(context, org);
-        member = IdentityTestAccess.tokenFor(context, org, Role.VIEWER);
+        member = IdentityTestAccess.tokenFor(context, org, Role.MEMBER);
         try (Http setup = new Http(port)) {
             HttpResponse<String> credential = setup.send(setup.request("/api/v1/provider-credentials/openai")
                     .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
