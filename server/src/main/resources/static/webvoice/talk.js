@@ -86,6 +86,9 @@
       }
     });
 
+    // For the console (and tests): the call's client, e.g. palaverTalk.framesSent.
+    window.palaverTalk = voice;
+
     startButton.addEventListener('click', function () {
       problem.textContent = '';
       inCall = true;

@@ -29,6 +29,8 @@
     this.talking = false;
     this.lostAt = 0;
     this.pinger = null;
+    this.framesSent = 0;
+    this.framesReceived = 0;
   }
 
   PalaverVoice.prototype.emit = function (name) {
@@ -66,6 +68,7 @@
       this.capture.port.onmessage = function (event) {
         if (self.socket && self.socket.readyState === WebSocket.OPEN && self.callId) {
           self.socket.send(event.data);
+          self.framesSent++;
         }
       };
       this.player.port.onmessage = function (event) {
@@ -195,6 +198,7 @@
   };
 
   PalaverVoice.prototype.play = function (buffer) {
+    this.framesReceived++;
     var pcm = new Int16Array(buffer);
     var samples = new Float32Array(pcm.length);
     for (var i = 0; i < pcm.length; i++) {

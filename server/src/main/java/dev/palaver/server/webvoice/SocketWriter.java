@@ -43,12 +43,19 @@ final class SocketWriter {
 
     void send(WebSocketMessage<?> message) {
         if (!queue.offer(new Send(message))) {
-            close(CloseStatus.SESSION_NOT_RELIABLE.withReason("client too slow"));
+            abort(CloseStatus.SESSION_NOT_RELIABLE.withReason("client too slow"));
+        }
+    }
+
+    /** Sends what is queued, then closes the socket with {@code status}. */
+    void close(CloseStatus status) {
+        if (!queue.offer(new Close(status))) {
+            abort(status);
         }
     }
 
     /** Drops what is queued and closes the socket with {@code status}. */
-    void close(CloseStatus status) {
+    void abort(CloseStatus status) {
         queue.clear();
         queue.offer(new Close(status));
     }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.palaver.media.llm.AssistantMessage;
 import dev.palaver.media.llm.ChatMessage;
+import dev.palaver.media.llm.SystemMessage;
 import dev.palaver.server.brain.AgentBrain;
 import dev.palaver.server.identity.Caller;
 import dev.palaver.server.providers.VoiceStack;
@@ -61,11 +63,18 @@ class TurnSessions {
             this.lastUsed = now;
         }
 
-        /** Starts the history with the brain's system prompt; returns this session. */
-        Session withSystemPrompt() {
+        /**
+         * Starts the history as a call's starts: the brain's system prompt, then its greeting as said (a flow
+         * brain reads the conversation so far); returns this session.
+         */
+        Session primed() {
             String prompt = brain.systemPrompt();
             if (prompt != null && !prompt.isBlank()) {
-                history.add(new dev.palaver.media.llm.SystemMessage(prompt));
+                history.add(new SystemMessage(prompt));
+            }
+            String greeting = brain.firstMessage();
+            if (greeting != null && !greeting.isBlank()) {
+                history.add(AssistantMessage.of(greeting));
             }
             return this;
         }

@@ -107,7 +107,7 @@ class Turns {
                 stack.close();
                 throw e;
             }
-        }).withSystemPrompt();
+        }).primed();
     }
 
     /** A 16 kHz mono PCM16 WAV file. */

@@ -137,10 +137,7 @@ class WebCalls {
 
             @Override
             public TextToSpeech textToSpeech(TextToSpeech tts) {
-                return (text, listener) -> {
-                    transport.agentSpeaks(text);
-                    return tts.synthesize(text, listener);
-                };
+                return new CoalescingTextToSpeech(tts, transport::agentSpeaks);
             }
 
             @Override

@@ -2,7 +2,6 @@ package dev.palaver.server.webvoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +20,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import tools.jackson.databind.JsonNode;
 
 import dev.palaver.providers.offline.OfflineSpeech;
+import dev.palaver.server.brain.FrontDesk;
 import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.identity.Role;
 import dev.palaver.server.testing.Browser;
@@ -29,14 +29,13 @@ import dev.palaver.server.testing.SharedPalaverContext;
 import dev.palaver.server.testing.TestDirs;
 
 /**
- * The talk page in real Chromium with a fake microphone playing a flite WAV: ask the opening hours, hear the
- * reply, talk over it, end the call by keyboard, and find the recorded web call.
+ * Front desk's talk page in real Chromium with a fake microphone playing a flite WAV: ask the opening hours,
+ * hear the reply, talk over it, end the call by keyboard, and find the recorded web call.
  */
 class TalkPageBrowserTest extends SharedPalaverContext {
 
     static final Duration WAIT = Duration.ofSeconds(45);
 
-    private FakeChatServer chat;
     private Browser browser;
     private IdentityTestAccess.Login owner;
     private String admin;
@@ -47,22 +46,13 @@ class TalkPageBrowserTest extends SharedPalaverContext {
         UUID org = IdentityTestAccess.organization(context);
         owner = IdentityTestAccess.member(context, org, Role.OWNER);
         admin = IdentityTestAccess.adminToken(context, org);
-        chat = new FakeChatServer(WebVoiceSocketTest.ANSWER);
-        HttpResponse<String> credential = http.send(http.request("/api/v1/provider-credentials/openai")
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"apiKey\":\"sk-talk\",\"baseUrl\":\"" + chat.baseUrl() + "\"}")));
-        assertThat(credential.statusCode()).isLessThan(300);
-        HttpResponse<String> created = http.postJson("/api/v1/agents", """
-                {"name": "Front desk", "brain": "llm", "personaPrompt": "You are the front desk of a salon.",
-                 "providers": {"stt": {"provider": "offline"}, "llm": {"provider": "openai", "model": "fake"},
-                               "tts": {"provider": "offline"}}}""", "Authorization", "Bearer " + admin);
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        agentId = Http.json(created).get("id").asString();
+        agentId = context.getBean(FrontDesk.class).create(org).toString();
         OfflineSpeech speech = context.getBean(OfflineSpeech.class);
         // Chromium loops the file: one pass holds the question, a pause while the reply starts, the caller
         // talking over it, then enough silence for the rest of the test.
-        short[] microphone = Speech.concat(Speech.silence(1.5), Speech.say(speech, "What are your opening hours?"),
-                Speech.silence(4.5), Speech.say(speech, "Sorry, I have one more question."), Speech.silence(90));
+        // The greeting plays first, so the question waits for it.
+        short[] microphone = Speech.concat(Speech.silence(6), Speech.say(speech, "What are your opening hours?"),
+                Speech.silence(4), Speech.say(speech, "Sorry, I have one more question."), Speech.silence(90));
         Path wav = Speech.wavFile(TestDirs.target().resolve("webvoice"), "talk-microphone.wav", microphone);
         browser = Browser.withFakeMicrophone(wav);
     }
@@ -70,7 +60,6 @@ class TalkPageBrowserTest extends SharedPalaverContext {
     @AfterEach
     void tearDown() {
         browser.close();
-        chat.close();
     }
 
     @Test
@@ -92,7 +81,7 @@ class TalkPageBrowserTest extends SharedPalaverContext {
         browser.waiting(WAIT).until(d -> captions.findElements(By.cssSelector(".caption-user[data-final='true']")).stream()
                 .anyMatch(e -> e.getText().toLowerCase().contains("hours")));
         browser.waiting(WAIT).until(d -> captions.findElements(By.cssSelector(".caption-agent")).stream()
-                .anyMatch(e -> e.getText().contains("open from nine")));
+                .anyMatch(e -> e.getText().contains("Monday to Saturday")));
         browser.waiting(WAIT).until(d -> "true".equals(talk.getAttribute("data-playing")));
         browser.screenshot("talk-reply-playing");
         assertThat(driver.findElement(By.id("talk-state")).getText()).isEqualTo("Speaking");
@@ -111,7 +100,7 @@ class TalkPageBrowserTest extends SharedPalaverContext {
 
         JsonNode call = awaitEnded(callId);
         assertThat(call.get("direction").asString()).isEqualTo("web");
-        assertThat(call.toString()).containsIgnoringCase("hours").contains("open from nine");
+        assertThat(call.toString()).containsIgnoringCase("hours").contains("Monday to Saturday");
         HttpResponse<byte[]> recording;
         try (var client = java.net.http.HttpClient.newHttpClient()) {
             recording = client.send(http.request("/api/v1/calls/" + callId + "/recording")

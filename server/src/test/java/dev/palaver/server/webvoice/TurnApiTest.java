@@ -20,6 +20,7 @@ import tools.jackson.databind.JsonNode;
 import dev.palaver.media.audio.WavAudio;
 import dev.palaver.media.audio.WavReader;
 import dev.palaver.providers.offline.OfflineSpeech;
+import dev.palaver.server.brain.FrontDesk;
 import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.identity.Role;
 import dev.palaver.server.testing.Http;
@@ -101,6 +102,19 @@ class TurnApiTest extends SharedPalaverContext {
     }
 
     @Test
+    void frontDeskAnswersTheOpeningHoursOffline() {
+        String frontDesk = context.getBean(FrontDesk.class).create(org).toString();
+
+        HttpResponse<String> turn = turn(member, frontDesk, "question.wav", Speech.wavBytes(question), null);
+
+        assertThat(turn.statusCode()).as(turn.body()).isEqualTo(200);
+        JsonNode body = Http.json(turn);
+        assertThat(body.get("transcript").asString().toLowerCase()).contains("hours");
+        assertThat(body.get("replyText").asString()).contains("Monday to Saturday from 9 am to 6 pm");
+        assertThat(body.get("audioUrl").asString()).startsWith("/api/v1/turn-audio/");
+    }
+
+    @Test
     void theSessionCarriesTheConversationAndBelongsToItsOwner() {
         JsonNode first = Http.json(turn(member, "q.wav", Speech.wavBytes(question), null));
         String sessionId = first.get("sessionId").asString();
@@ -177,6 +191,10 @@ class TurnApiTest extends SharedPalaverContext {
     }
 
     private HttpResponse<String> turn(String token, String fileName, byte[] audio, String sessionId) {
+        return turn(token, agentId, fileName, audio, sessionId);
+    }
+
+    private HttpResponse<String> turn(String token, String agent, String fileName, byte[] audio, String sessionId) {
         String boundary = "turn-" + UUID.randomUUID();
         var body = new ByteArrayOutputStream();
         if (sessionId != null) {
@@ -187,7 +205,7 @@ class TurnApiTest extends SharedPalaverContext {
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(audio);
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(http.request("/api/v1/agents/" + agentId + "/turns")
+        return http.send(http.request("/api/v1/agents/" + agent + "/turns")
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
