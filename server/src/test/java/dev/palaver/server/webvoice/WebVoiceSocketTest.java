@@ -143,6 +143,31 @@ class WebVoiceSocketTest extends SharedPalaverContext {
     }
 
     @Test
+    void aCallWhoseSocketDoesNotComeBackEndsAfterTheResumeWindow() throws Exception {
+        String callId;
+        try (VoiceSocket socket = new VoiceSocket(port, null, true)) {
+            callId = start(socket, member).get("callId").asString();
+            socket.drop();
+        }
+        long dropped = System.nanoTime();
+
+        JsonNode call = awaitEnded(callId);
+
+        assertThat(call.get("endReason").asString()).isEqualTo("caller_hung_up");
+        long waitedMillis = (System.nanoTime() - dropped) / 1_000_000;
+        assertThat(waitedMillis).isGreaterThanOrEqualTo(
+                context.getBean(WebVoiceProperties.class).resumeWindow().toMillis() - 500);
+    }
+
+    @Test
+    void aSocketThatNeverStartsIsClosed() throws Exception {
+        try (VoiceSocket socket = new VoiceSocket(port, null, false)) {
+            assertThat(socket.closed.get(WebVoiceHandler.FIRST_MESSAGE_TIMEOUT_MS + 5_000,
+                    java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(1008);
+        }
+    }
+
+    @Test
     void badCredentialsAreRefusedAndNoCallStarts() throws Exception {
         try (VoiceSocket socket = new VoiceSocket(port, null, false)) {
             JsonNode refused = start(socket, "not-a-token");
