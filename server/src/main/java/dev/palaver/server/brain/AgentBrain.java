@@ -5,6 +5,7 @@ import dev.palaver.media.llm.LanguageModel;
 import dev.palaver.media.llm.ToolExecutor;
 
 import java.util.List;
+import java.util.Optional;
 
 /** What one conversation's agent thinks with. Not shared between conversations. */
 public interface AgentBrain extends AutoCloseable {
@@ -23,6 +24,11 @@ public interface AgentBrain extends AutoCloseable {
 
     /** The conversation is over; {@code history} is what was said (and heard). Must return quickly. */
     void conversationEnded(List<ChatMessage> history);
+
+    /** For a flow brain, the node the conversation is in now; empty for other brains. */
+    default Optional<String> flowNode() {
+        return Optional.empty();
+    }
 
     @Override
     void close();

@@ -25,7 +25,10 @@ import dev.palaver.server.platform.web.ErrorCode;
 @Service
 public class ProviderCredentials {
 
-    public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "groq", "deepgram", "elevenlabs");
+    /** Not a provider: the secret that signs the organization's HTTP tool requests (HMAC-SHA256). */
+    public static final String HTTP_TOOLS = "http-tools";
+    public static final Set<String> PROVIDERS = Set.of("openai", "anthropic", "groq", "deepgram", "elevenlabs",
+            HTTP_TOOLS);
 
     private final JdbcClient jdbc;
     private final SecretBox box;

@@ -110,6 +110,25 @@ public class ProviderStacks {
         }
     }
 
+    /**
+     * Only the agent's language model chain, for conversations without audio (text tests, memory
+     * extraction); null when the agent has none. Closing the returned stack releases it.
+     *
+     * @throws ApiException (service unavailable) when the agent has a language model but none can run
+     */
+    public VoiceStack.LanguageModelOnly languageModelFor(UUID orgId, AgentDefinition definition) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            LanguageModel llm = definition.providers().llm() == null ? null : resilience.languageModel(
+                    chain(orgId, Kind.LLM, definition.providers().llm(), opened, this::languageModel),
+                    ResiliencePolicy.languageModel());
+            return new VoiceStack.LanguageModelOnly(llm, opened);
+        } catch (RuntimeException e) {
+            VoiceStack.closeAll(opened);
+            throw e;
+        }
+    }
+
     @FunctionalInterface
     private interface Factory<T> {
         /** The provider of one choice, or empty when it cannot run here (logged). */

@@ -42,6 +42,18 @@ public record VoiceStack(SpeechToText stt, LanguageModel llm, TextToSpeech tts, 
         closeAll(providers);
     }
 
+    /** An agent's language model alone ({@code llm} null when it has none); closing releases its providers. */
+    public record LanguageModelOnly(LanguageModel llm, List<AutoCloseable> providers) implements AutoCloseable {
+        public LanguageModelOnly {
+            providers = List.copyOf(providers);
+        }
+
+        @Override
+        public void close() {
+            closeAll(providers);
+        }
+    }
+
     static void closeAll(List<AutoCloseable> providers) {
         for (AutoCloseable provider : providers) {
             try {

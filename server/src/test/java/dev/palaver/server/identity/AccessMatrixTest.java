@@ -80,6 +80,16 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/knowledge-bases/{id}/documents", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
         EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}/documents/{documentId}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
         EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("POST /api/v1/agents/{id}/test-turns", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
+        EXPECTED.put("GET /api/v1/customers", new Rule(Role.VIEWER, Scopes.CUSTOMERS_READ));
+        EXPECTED.put("POST /api/v1/customers", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
+        EXPECTED.put("GET /api/v1/appointments", new Rule(Role.VIEWER, Scopes.CUSTOMERS_READ));
+        EXPECTED.put("POST /api/v1/appointments", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
+        EXPECTED.put("PATCH /api/v1/appointments/{id}", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
+        EXPECTED.put("DELETE /api/v1/appointments/{id}", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
+        EXPECTED.put("GET /api/v1/memories/{callerId}", new Rule(Role.VIEWER, Scopes.CUSTOMERS_READ));
+        EXPECTED.put("PUT /api/v1/memories/{callerId}", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
+        EXPECTED.put("DELETE /api/v1/memories/{callerId}", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));
     }
 
     private IdentityFixtures fixtures;

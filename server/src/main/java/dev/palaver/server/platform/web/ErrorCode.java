@@ -13,6 +13,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "This method is not allowed here."),
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "No acceptable representation."),
     CONFLICT(HttpStatus.CONFLICT, "The request conflicts with the current state."),
+    SLOT_TAKEN(HttpStatus.CONFLICT, "The time overlaps another appointment of the same resource."),
     PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "The request body is too large."),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "This content type is not supported here."),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests; retry later."),
