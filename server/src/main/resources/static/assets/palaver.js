@@ -30,3 +30,33 @@
     }
   });
 })();
+// Charts: each <canvas data-chart="ID"> is drawn from the JSON configuration in <script type="application/json" id="ID">.
+(function () {
+  'use strict';
+  function draw() {
+    if (!window.Chart) {
+      return;
+    }
+    document.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+      var source = document.getElementById(canvas.getAttribute('data-chart'));
+      if (source && !canvas.dataset.drawn) {
+        canvas.dataset.drawn = 'yes';
+        new window.Chart(canvas, JSON.parse(source.textContent));
+      }
+    });
+  }
+  document.addEventListener('DOMContentLoaded', draw);
+  document.addEventListener('htmx:afterSettle', draw);
+})();
+// A form with data-clear-after="ID" empties that field once its htmx request succeeded (the test panel's text).
+document.addEventListener('htmx:afterRequest', function (event) {
+  'use strict';
+  var form = event.target;
+  if (event.detail.successful && form.getAttribute && form.getAttribute('data-clear-after')) {
+    var field = document.getElementById(form.getAttribute('data-clear-after'));
+    if (field) {
+      field.value = '';
+      field.focus();
+    }
+  }
+});

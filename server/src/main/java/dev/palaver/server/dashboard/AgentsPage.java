@@ -80,6 +80,7 @@ class AgentsPage {
         model.addAttribute("issues", issues);
         model.addAttribute("checked", !issues.isEmpty());
         model.addAttribute("canEdit", caller.role().atLeast(Role.ADMIN));
+        model.addAttribute("canTest", caller.role().atLeast(Role.MEMBER));
         return "agent";
     }
 }

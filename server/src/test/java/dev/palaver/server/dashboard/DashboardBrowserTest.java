@@ -69,8 +69,9 @@ class DashboardBrowserTest extends SharedPalaverContext {
     }
 
     private List<String> mainPages() {
-        return List.of("/", "/agents", "/agents/" + alpha.agentId(), "/knowledge", "/knowledge/" + alpha.knowledgeBaseId(),
-                "/api-keys", "/members", "/audit", "/settings");
+        return List.of("/", "/calls", "/calls/" + alpha.callId(), "/agents", "/agents/" + alpha.agentId(), "/knowledge",
+                "/knowledge/" + alpha.knowledgeBaseId(), "/customers", "/appointments", "/api-keys", "/members", "/audit",
+                "/settings");
     }
 
     @Test
@@ -110,6 +111,46 @@ class DashboardBrowserTest extends SharedPalaverContext {
     }
 
     @Test
+    void aCallShowsItsTranscriptRecordingLatencyChartAndTools() {
+        WebDriver driver = browser.driver();
+        driver.get(url("/calls"));
+        driver.findElement(By.cssSelector("main table a")).click();
+        browser.waiting(WAIT).until(ExpectedConditions.titleContains("Calls · Palaver"));
+        assertThat(driver.getCurrentUrl()).endsWith("/calls/" + alpha.callId());
+        String transcript = driver.findElement(By.cssSelector("section[aria-labelledby=transcript-heading]")).getText();
+        assertThat(transcript).contains("When does Alpha open?").contains("Alpha opens at nine.")
+                .contains("interrupted").contains("0:00.5");
+        assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=tools-heading]")).getText())
+                .contains("knowledge_search").contains("open 9 to 5").contains("42 ms");
+        // The recording plays: the audio element loaded its metadata (1 s of a two-channel WAV) through the page session.
+        browser.waiting(WAIT).until(d -> ((org.openqa.selenium.JavascriptExecutor) d)
+                .executeScript("return document.querySelector('audio').readyState >= 1"));
+        Object duration = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return document.querySelector('audio').duration");
+        assertThat(((Number) duration).doubleValue()).isBetween(0.9, 1.1);
+        // Chart.js drew the per-turn latency chart.
+        assertThat(((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return window.Chart.getChart(document.querySelector('canvas[data-chart=turn-chart]')).data.labels.length"))
+                .isEqualTo(2L);
+        browser.screenshot("call-detail");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theOverviewCountsTodaysCallsAndDrawsLatency() {
+        WebDriver driver = browser.driver();
+        driver.get(url("/"));
+        assertThat(driver.findElement(By.id("calls-today")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.id("errors-today")).getText()).isEqualTo("1");
+        assertThat(driver.findElement(By.id("average-duration")).getText()).isEqualTo("7 s");
+        assertThat(((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return window.Chart.getChart(document.querySelector('canvas[data-chart=latency-chart]')).data.datasets.length"))
+                .isEqualTo(2L);
+        assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=errors-heading]")).getText())
+                .contains("the voice provider timed out");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void checkingAnInvalidDefinitionShowsTheValidatorsMessages() {
         WebDriver driver = browser.driver();
         driver.get(url("/agents/" + alpha.agentId()));
@@ -131,6 +172,7 @@ class DashboardBrowserTest extends SharedPalaverContext {
             driver.get(url(path));
             String html = driver.getPageSource();
             assertThat(html).as(path).doesNotContain("Bravo").doesNotContain(bravo.agentId().toString())
+                    .doesNotContain(bravo.callId().toString()).doesNotContain(DashboardData.phone("Bravo"))
                     .doesNotContain(bravo.knowledgeBaseId().toString()).doesNotContain(bravo.owner().email());
         }
         assertThat(browser.consoleErrors()).isEmpty();
@@ -139,9 +181,11 @@ class DashboardBrowserTest extends SharedPalaverContext {
     @Test
     void theOtherOrganizationsIdsInUrlsAreNotFound() {
         WebDriver driver = browser.driver();
-        for (String path : List.of("/agents/" + bravo.agentId(), "/knowledge/" + bravo.knowledgeBaseId())) {
+        for (String path : List.of("/agents/" + bravo.agentId(), "/knowledge/" + bravo.knowledgeBaseId(),
+                "/calls/" + bravo.callId(), "/calls/" + bravo.callId() + "/recording")) {
             driver.get(url(path));
             assertThat(driver.getTitle()).as(path).isEqualTo("Not found · Palaver");
+            assertThat(driver.findElement(By.cssSelector("main [role=alert]")).getText()).as(path).startsWith("No such");
             assertThat(driver.getPageSource()).as(path).doesNotContain("Bravo");
         }
         browser.screenshot("other-org-not-found");
