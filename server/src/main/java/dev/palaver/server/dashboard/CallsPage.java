@@ -77,9 +77,11 @@ class CallsPage {
     }
 
     @GetMapping("/calls")
-    String list(Caller caller, Filters filters, @RequestParam(name = "cursor", required = false) String cursor, Model model) {
+    String list(Caller caller, Filters filters, @RequestParam(name = "cursor", required = false) String cursor,
+                @RequestParam(name = "limit", required = false) Integer limit, Model model) {
         model.addAttribute("filters", filters);
-        model.addAttribute("page", history.list(caller.orgId(), filters.query(), cursor, 50));
+        model.addAttribute("limit", limit);
+        model.addAttribute("page", history.list(caller.orgId(), filters.query(), cursor, limit));
         model.addAttribute("agents", agents.list(caller.orgId(), null, 200).items());
         model.addAttribute("statuses", Arrays.stream(CallStatus.values()).map(CallStatus::wire).toList());
         model.addAttribute("directions", Arrays.stream(CallDirection.values()).map(CallDirection::wire).toList());
