@@ -13,6 +13,7 @@ import dev.palaver.server.identity.Caller;
 import dev.palaver.server.identity.PageSessions;
 import dev.palaver.server.identity.PublicEndpoint;
 import dev.palaver.server.platform.ratelimit.RateLimitedException;
+import dev.palaver.server.platform.security.PageCsrf;
 import dev.palaver.server.platform.web.ApiException;
 
 /** {@code /login} and {@code /logout}: the page session of {@link PageSessions}. */
@@ -45,6 +46,7 @@ class LoginPage {
                         "Enter your email and password.");
             }
             sessions.signIn(email.strip(), password, request, response);
+            PageCsrf.renew(request, response);
             return "redirect:" + target;
         } catch (RateLimitedException e) {
             return failed(model, response, 429, "Too many failed sign-ins for this email; wait a few minutes and try again.", email, target);

@@ -36,7 +36,6 @@ class PageModel {
             new NavItem("/knowledge", "Knowledge"),
             new NavItem("/customers", "Customers"),
             new NavItem("/appointments", "Appointments"),
-            new NavItem("/phone-numbers", "Phone numbers"),
             new NavItem("/api-keys", "API keys"),
             new NavItem("/members", "Members"),
             new NavItem("/audit", "Audit log"),
@@ -48,6 +47,7 @@ class PageModel {
         model.addAttribute("navigation", NAVIGATION.stream().map(item -> new NavLink(item.path(), item.label(),
                 item.path().equals("/") ? path.equals("/") : path.startsWith(item.path()))).toList());
         model.addAttribute("member", PageSessions.caller(request).orElse(null));
+        model.addAttribute("fmt", Formats.INSTANCE);
         // Load the token now, so its cookie is set before the page body commits the response.
         if (request.getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
             model.addAttribute("csrfToken", token.getToken());
@@ -61,6 +61,12 @@ class PageModel {
         model.addAttribute("status", e.code().status().value());
         model.addAttribute("message", e.getMessage());
         model.addAttribute("requestId", RequestIds.current(request));
+        if (request.getHeader("HX-Request") != null) {
+            // htmx shows the message in the page's alert region instead of where the answer would go.
+            response.setHeader("HX-Retarget", "#htmx-error");
+            response.setHeader("HX-Reswap", "innerHTML");
+            return "error-page :: message";
+        }
         return "error-page";
     }
 }

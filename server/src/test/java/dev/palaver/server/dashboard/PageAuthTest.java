@@ -74,6 +74,21 @@ class PageAuthTest extends SharedPalaverContext {
     }
 
     @Test
+    void theCsrfTokenStaysForTheSessionButIsRenewedAtSignIn() {
+        pages.get("/login");
+        String before = pages.cookie("palaver_csrf");
+        assertThat(before).isNotNull();
+        HttpResponse<String> login = pages.post("/login", Map.of("email", owner.email(), "password", owner.password()), true);
+        assertThat(login.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c).startsWith("palaver_csrf=;"));
+        pages.get("/");
+        String during = pages.cookie("palaver_csrf");
+        assertThat(during).isNotNull().isNotEqualTo(before);
+        pages.get("/");
+        pages.get("/");
+        assertThat(pages.cookie("palaver_csrf")).isEqualTo(during);
+    }
+
+    @Test
     void aWrongPasswordIsAReadableMessageAndNoSession() {
         HttpResponse<String> r = pages.login(owner.email(), "wrong-password-123");
         assertThat(r.statusCode()).isEqualTo(401);

@@ -37,7 +37,6 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path profile;
-    private final List<String> consoleErrors = new ArrayList<>();
 
     private Browser(Path fakeMicrophoneWav) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
@@ -85,14 +84,15 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, timeout);
     }
 
-    /** Console messages at level SEVERE (errors, failed loads, CSP violations) since the browser started. */
+    /** Console messages at level SEVERE (errors, failed loads, CSP violations) since the previous call. */
     public List<String> consoleErrors() {
+        List<String> errors = new ArrayList<>();
         for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
             if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                consoleErrors.add(entry.getMessage());
+                errors.add(entry.getMessage());
             }
         }
-        return List.copyOf(consoleErrors);
+        return errors;
     }
 
     /** Saves a PNG of the viewport as {@code server/target/screenshots/NAME.png}. */

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
@@ -16,7 +17,7 @@ import dev.palaver.server.identity.PageSessions;
  * required on every state-changing request that carries page-session cookies, and on the login form; the
  * API (bearer tokens, no ambient credentials) and cookie-less webhooks are not affected.
  */
-final class PageCsrf {
+public final class PageCsrf {
 
     static final String COOKIE = "palaver_csrf";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
@@ -29,6 +30,11 @@ final class PageCsrf {
         repository.setCookieName(COOKIE);
         repository.setCookieCustomizer(c -> c.httpOnly(true).sameSite("Strict").path("/"));
         return repository;
+    }
+
+    /** Drops the token at sign-in, so a token planted before it (login CSRF, fixation) is not the session's. */
+    public static void renew(HttpServletRequest request, HttpServletResponse response) {
+        repository().saveToken(null, request, response);
     }
 
     static boolean needsToken(HttpServletRequest request) {
