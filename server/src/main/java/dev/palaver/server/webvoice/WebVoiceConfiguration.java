@@ -1,11 +1,9 @@
 package dev.palaver.server.webvoice;
 
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
  * The {@code /webvoice} socket. Any origin may connect, because what a socket may do is decided by its
@@ -15,10 +13,6 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 class WebVoiceConfiguration implements WebSocketConfigurer {
-
-    /** Control messages are small; binary audio messages of up to 64 KB (2 s) are accepted. */
-    static final int MAX_TEXT_MESSAGE = 8 * 1024;
-    static final int MAX_BINARY_MESSAGE = 64 * 1024;
 
     private final WebVoiceHandler handler;
 
@@ -31,14 +25,5 @@ class WebVoiceConfiguration implements WebSocketConfigurer {
         registry.addHandler(handler, "/webvoice")
                 .addInterceptors(new WebVoiceHandshake())
                 .setAllowedOriginPatterns("*");
-    }
-
-    @Bean
-    static ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(MAX_TEXT_MESSAGE);
-        container.setMaxBinaryMessageBufferSize(MAX_BINARY_MESSAGE);
-        container.setMaxSessionIdleTimeout(60_000L);
-        return container;
     }
 }

@@ -38,6 +38,9 @@ class WebVoiceHandler extends AbstractWebSocketHandler {
     static final long FIRST_MESSAGE_TIMEOUT_MS = 10_000;
     static final String WRITER = "webvoice.writer";
     static final String CALL = "webvoice.call";
+    /** Control messages are small; binary audio messages of up to 64 KB (2 s) are accepted. */
+    static final int MAX_TEXT_MESSAGE = 8 * 1024;
+    static final int MAX_BINARY_MESSAGE = 64 * 1024;
 
     private final WebCalls calls;
     private final BearerCredentials credentials;
@@ -60,6 +63,8 @@ class WebVoiceHandler extends AbstractWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) {
+        socket.setTextMessageSizeLimit(MAX_TEXT_MESSAGE);
+        socket.setBinaryMessageSizeLimit(MAX_BINARY_MESSAGE);
         SocketWriter writer = new SocketWriter(socket);
         socket.getAttributes().put(WRITER, writer);
         calls.timers().schedule(() -> {
