@@ -1,15 +1,22 @@
 package dev.palaver.server.webvoice;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
+
+import dev.palaver.server.testing.Http;
 
 /**
  * An OpenAI-compatible chat server on loopback that streams one fixed answer, word by word, as server-sent
@@ -41,6 +48,27 @@ final class FakeChatServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /**
+     * Makes this server the organization's OpenAI (through {@code admin}'s provider credential) and creates an
+     * LLM agent on it with offline speech; returns the agent's id.
+     */
+    String llmAgent(int port, String admin) {
+        try (Http setup = new Http(port)) {
+            HttpResponse<String> credential = setup.send(setup.request("/api/v1/provider-credentials/openai")
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"apiKey\":\"sk-test-" + UUID.randomUUID()
+                            + "\",\"baseUrl\":\"" + baseUrl() + "\"}")));
+            assertThat(credential.statusCode()).as(credential.body()).isLessThan(300);
+            HttpResponse<String> created = setup.postJson("/api/v1/agents", """
+                    {"name": "Salon %s", "brain": "llm", "personaPrompt": "You are the front desk of a salon.",
+                     "providers": {"stt": {"provider": "offline"}, "llm": {"provider": "openai", "model": "fake"},
+                                   "tts": {"provider": "offline"}}}""".formatted(UUID.randomUUID()),
+                    "Authorization", "Bearer " + admin);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            return Http.json(created).get("id").asString();
+        }
     }
 
     String baseUrl() {

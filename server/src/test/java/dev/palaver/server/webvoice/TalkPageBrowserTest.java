@@ -108,6 +108,15 @@ class TalkPageBrowserTest extends SharedPalaverContext {
         }
         assertThat(recording.statusCode()).isEqualTo(200);
         assertThat(recording.body().length).isGreaterThan(16_000 * 2 * 2 * 3);
+
+        // The dashboard lists the call and shows its transcript and recording.
+        driver.get(base + "/calls?direction=web");
+        driver.findElement(By.cssSelector("a[href='/calls/" + callId + "']")).sendKeys(Keys.ENTER);
+        browser.waiting(WAIT).until(ExpectedConditions.urlContains("/calls/" + callId));
+        String page = driver.findElement(By.id("main")).getText();
+        assertThat(page).containsIgnoringCase("opening hours").contains("Monday to Saturday");
+        assertThat(driver.findElements(By.cssSelector("audio[src='/calls/" + callId + "/recording']"))).hasSize(1);
+        browser.screenshot("talk-call-record");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

@@ -44,20 +44,7 @@ class TurnApiTest extends SharedPalaverContext {
         org = IdentityTestAccess.organization(context);
         String admin = IdentityTestAccess.adminToken(context, org);
         member = IdentityTestAccess.tokenFor(context, org, Role.MEMBER);
-        try (Http setup = new Http(port)) {
-            HttpResponse<String> credential = setup.send(setup.request("/api/v1/provider-credentials/openai")
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(
-                            "{\"apiKey\":\"sk-test-turns\",\"baseUrl\":\"" + chat.baseUrl() + "\"}")));
-            assertThat(credential.statusCode()).as(credential.body()).isLessThan(300);
-            HttpResponse<String> created = setup.postJson("/api/v1/agents", """
-                    {"name": "Turns %s", "brain": "llm", "personaPrompt": "You are the front desk of a salon.",
-                     "providers": {"stt": {"provider": "offline"}, "llm": {"provider": "openai", "model": "fake"},
-                                   "tts": {"provider": "offline"}}}""".formatted(UUID.randomUUID()),
-                    "Authorization", "Bearer " + admin);
-            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-            agentId = Http.json(created).get("id").asString();
-        }
+        agentId = chat.llmAgent(port, admin);
         question = Speech.concat(Speech.silence(0.3),
                 Speech.say(context.getBean(OfflineSpeech.class), "What are your opening hours?"), Speech.silence(0.5));
     }
