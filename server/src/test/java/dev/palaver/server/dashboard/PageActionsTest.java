@@ -99,6 +99,15 @@ class PageActionsTest extends SharedPalaverContext {
     }
 
     @Test
+    void htmxRequestsCarryTheCsrfTokenInAHeader() {
+        String path = "/knowledge/" + data.knowledgeBaseId();
+        owner.get(path);
+        HttpResponse<String> r = owner.postHtmx(path + "/search", Map.of("query", "When are you open?"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("Monday to Friday");
+    }
+
+    @Test
     void formPostsWithoutTheCsrfTokenAreRefused() {
         owner.get("/api-keys");
         assertThat(owner.post("/api-keys", Map.of("name", "csrf-less", "scopes", "agents:read"), false).statusCode()).isEqualTo(403);
