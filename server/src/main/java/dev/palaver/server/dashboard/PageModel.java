@@ -38,6 +38,7 @@ class PageModel {
             new NavItem("/knowledge", "Knowledge"),
             new NavItem("/customers", "Customers"),
             new NavItem("/appointments", "Appointments"),
+            new NavItem("/phone-numbers", "Phone numbers"),
             new NavItem("/api-keys", "API keys"),
             new NavItem("/members", "Members"),
             new NavItem("/audit", "Audit log"),

@@ -72,7 +72,7 @@ class DashboardBrowserTest extends SharedPalaverContext {
 
     private List<String> mainPages() {
         return List.of("/", "/calls", "/calls/" + alpha.callId(), "/agents", "/agents/" + alpha.agentId(), "/knowledge",
-                "/knowledge/" + alpha.knowledgeBaseId(), "/customers", "/appointments", "/api-keys", "/members", "/audit",
+                "/knowledge/" + alpha.knowledgeBaseId(), "/customers", "/appointments", "/phone-numbers", "/api-keys", "/members", "/audit",
                 "/settings");
     }
 
@@ -196,6 +196,7 @@ class DashboardBrowserTest extends SharedPalaverContext {
             String html = driver.getPageSource();
             assertThat(html).as(path).doesNotContain("Bravo").doesNotContain(bravo.agentId().toString())
                     .doesNotContain(bravo.callId().toString()).doesNotContain(DashboardData.phone("Bravo"))
+                    .doesNotContain(bravo.line())
                     .doesNotContain(bravo.knowledgeBaseId().toString()).doesNotContain(bravo.owner().email());
         }
         assertThat(browser.consoleErrors()).isEmpty();
