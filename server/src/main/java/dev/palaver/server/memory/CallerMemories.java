@@ -21,6 +21,8 @@ import dev.palaver.server.platform.web.ErrorCode;
  * What agents remember about each caller of an organization: facts (name → value, e.g. {@code name: Ann})
  * and a rolling summary of earlier conversations. Both are bounded: at most {@value #MAX_FACTS} facts of
  * {@value #MAX_VALUE} characters, a summary of at most {@value #MAX_SUMMARY} (the oldest lines go first).
+ * A fact is stored as {@code {"value": ..., "seq": n}}: PostgreSQL's jsonb keeps no key order, and the
+ * sequence says which facts are oldest when new ones push them out.
  */
 @Service
 public class CallerMemories {
@@ -42,9 +44,10 @@ public class CallerMemories {
         this.json = json;
     }
 
+    /** {@code facts} oldest first. */
     public record Memory(String callerId, Map<String, String> facts, String summary, Instant updatedAt) {
         public Memory {
-            facts = Map.copyOf(facts);
+            facts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(facts));
         }
     }
 
@@ -129,7 +132,7 @@ public class CallerMemories {
                 values (?, ?, cast(? as jsonb), ?, now())
                 on conflict (org_id, caller_id) do update
                 set facts = excluded.facts, summary = excluded.summary, updated_at = now()""")
-                .params(orgId, callerId, json.writeValueAsString(facts), summary).update();
+                .params(orgId, callerId, writeFacts(facts), summary).update();
     }
 
     private static Map<String, String> checkFacts(Map<String, String> facts) {
@@ -154,15 +157,33 @@ public class CallerMemories {
         return clean;
     }
 
-    private static void requireCallerId(String callerId) {
+    /** 400 unless {@code callerId} is an E.164 number or {@code web:<userId>}. */
+    public static void requireCallerId(String callerId) {
         if (!validCallerId(callerId)) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED,
                     "callerId must be an E.164 phone number (+14155550100) or web:<userId>.");
         }
     }
 
+    private record StoredFact(String value, long seq) {
+    }
+
+    /** The facts, oldest first. */
     private Map<String, String> readFacts(String text) {
-        return json.readValue(text, new TypeReference<LinkedHashMap<String, String>>() { });
+        Map<String, StoredFact> stored = json.readValue(text, new TypeReference<Map<String, StoredFact>>() { });
+        Map<String, String> out = new LinkedHashMap<>();
+        stored.entrySet().stream().sorted(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(StoredFact::seq)))
+                .forEach(e -> out.put(e.getKey(), e.getValue().value()));
+        return out;
+    }
+
+    private String writeFacts(Map<String, String> facts) {
+        Map<String, StoredFact> stored = new LinkedHashMap<>();
+        long seq = 0;
+        for (Map.Entry<String, String> e : facts.entrySet()) {
+            stored.put(e.getKey(), new StoredFact(e.getValue(), seq++));
+        }
+        return json.writeValueAsString(stored);
     }
 
     private static String clip(String s, int max) {
