@@ -97,7 +97,14 @@ class BuiltInTools {
                 args.get("query").asString(), limit);
         List<Map<String, Object>> hits = new ArrayList<>();
         for (KnowledgeSearch.Hit hit : result.results()) {
-            hits.add(Map.of("text", hit.text(), "document", hit.documentName(), "score", hit.score()));
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("text", hit.text());
+            one.put("document", hit.documentName());
+            one.put("score", hit.score());
+            if (hit.similarity() != null) {
+                one.put("similarity", hit.similarity());
+            }
+            hits.add(one);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("mode", result.mode());

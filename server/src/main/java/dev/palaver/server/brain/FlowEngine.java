@@ -50,6 +50,8 @@ final class FlowEngine {
 
     private static final int MAX_HOPS = 12;
     private static final String DID_NOT_CATCH = "Sorry, I didn't quite catch that.";
+    /** How close (cosine) knowledge must be to an utterance no transition matched, to be its answer. */
+    static final double FALLBACK_SIMILARITY = 0.3;
 
     private final Flow flow;
     private final TransitionMatcher matcher;
@@ -126,7 +128,12 @@ final class FlowEngine {
         return switch (was) {
             case NOTHING -> new Step("", List.of());
             case FALLBACK_ANSWER -> {
-                say(out, knowledgeAnswer(results).orElse("I'm sorry, I don't know that."));
+                Optional<String> answer = knowledgeAnswer(results, FALLBACK_SIMILARITY);
+                if (answer.isPresent()) {
+                    say(out, answer.get());
+                } else {
+                    didNotCatch(out);
+                }
                 yield new Step(out.toString(), List.of());
             }
             case NODE_FUNCTIONS -> afterFunctions(results, out);
@@ -156,7 +163,7 @@ final class FlowEngine {
         }
         functionsDone = true;
         if (!failed && node.reply() == null && node.functions().contains(AgentTools.KNOWLEDGE_SEARCH)) {
-            say(out, knowledgeAnswer(results).orElse("I'm sorry, I don't have that information."));
+            say(out, knowledgeAnswer(results, -1).orElse("I'm sorry, I don't have that information."));
         }
         return afterWork(out, !failed);
     }
@@ -233,11 +240,15 @@ final class FlowEngine {
             args.put("query", lastUtterance);
             return new Step(out.toString(), List.of(toolCall(AgentTools.KNOWLEDGE_SEARCH, args)));
         }
+        didNotCatch(out);
+        return new Step(out.toString(), List.of());
+    }
+
+    private void didNotCatch(StringBuilder out) {
         say(out, DID_NOT_CATCH);
         if (node.reply() != null) {
             say(out, render(node.reply()));
         }
-        return new Step(out.toString(), List.of());
     }
 
     private ToolCall call(String function) {
@@ -308,8 +319,11 @@ final class FlowEngine {
         };
     }
 
-    /** The sentences of the best knowledge hit that share the most words with what was asked. */
-    private Optional<String> knowledgeAnswer(List<ToolMessage> results) {
+    /**
+     * The sentences of the best knowledge hit that share the most words with what was asked; empty when there
+     * is none, or when its similarity to the question (if the search measured one) is below {@code minSimilarity}.
+     */
+    private Optional<String> knowledgeAnswer(List<ToolMessage> results, double minSimilarity) {
         for (ToolMessage r : results) {
             if (r.error() || !AgentTools.KNOWLEDGE_SEARCH.equals(r.name())) {
                 continue;
@@ -317,6 +331,10 @@ final class FlowEngine {
             JsonNode hits = parse(r.content()).path("results");
             if (hits.isEmpty()) {
                 continue;
+            }
+            JsonNode similarity = hits.get(0).path("similarity");
+            if (similarity.isNumber() && similarity.asDouble() < minSimilarity) {
+                return Optional.empty();
             }
             return Optional.of(bestSentences(hits.get(0).path("text").asString(), lastUtterance));
         }
@@ -356,12 +374,6 @@ final class FlowEngine {
     }
 
     private static void say(StringBuilder out, String text) {
-        if (text == null || text.isBlank()) {
-            return;
-        }
-        if (!out.isEmpty()) {
-            out.append(' ');
-        }
-        out.append(text.strip());
+        Spoken.append(out, text);
     }
 }

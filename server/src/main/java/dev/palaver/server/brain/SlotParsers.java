@@ -41,6 +41,8 @@ final class SlotParsers {
     private static final Pattern AT_HOUR = Pattern.compile("\\bat\\s+(\\d{1,2})(?::(\\d{2}))?(?![\\d:])(?!\\s*(?:am|pm|a\\.m|p\\.m))");
     private static final Pattern HOUR_WORDS = Pattern.compile(
             "\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:\\s+(thirty|fifteen|forty[- ]five))?\\s*(o'clock|a\\.?m\\.?|p\\.?m\\.?|in the morning|in the afternoon|in the evening)\\b");
+    private static final Pattern BARE_HOUR = Pattern.compile(
+            "(?<![\\d:+])(?:(\\d{1,2})(?::(\\d{2}))?(?![\\d:])|\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b)");
     private static final Pattern NAME_INTRO = Pattern.compile(
             "(?i)\\b(?:i am|i'm|im|my name is|my name's|this is|it's|name is|call me)\\s+([\\p{L}][\\p{L}'-]+(?:\\s+[\\p{L}][\\p{L}'-]+)?)");
     private static final Pattern NUMBER = Pattern.compile("(?<![\\d+])(-?\\d+(?:\\.\\d+)?)(?![\\d])");
@@ -158,16 +160,29 @@ final class SlotParsers {
             return Optional.of(LocalTime.of(Integer.parseInt(clock.group(1)), Integer.parseInt(clock.group(2))));
         }
         Matcher at = AT_HOUR.matcher(t);
-        if (at.find() || (prompted && (at = Pattern.compile("^\\s*(\\d{1,2})(?::(\\d{2}))?\\s*[.!]?\\s*$").matcher(t)).find())) {
-            int hour = Integer.parseInt(at.group(1));
-            int minute = at.group(2) == null ? 0 : Integer.parseInt(at.group(2));
-            if (hour > 23 || minute > 59) {
-                return Optional.empty();
+        if (at.find()) {
+            return businessHour(Integer.parseInt(at.group(1)), at.group(2) == null ? 0 : Integer.parseInt(at.group(2)));
+        }
+        if (prompted) {
+            // Asked "what time?", a lone number ("4 then") or hour word ("four") is the answer.
+            Matcher bare = BARE_HOUR.matcher(t);
+            if (bare.find()) {
+                int hour = bare.group(1) != null ? Integer.parseInt(bare.group(1)) : NUMBER_WORDS.get(bare.group(3));
+                int minute = bare.group(2) == null ? 0 : Integer.parseInt(bare.group(2));
+                if (!bare.find()) {
+                    return businessHour(hour, minute);
+                }
             }
-            // A bare business hour: "at 3" means 3 PM, "at 9" 9 AM.
-            return Optional.of(LocalTime.of(hour >= 1 && hour <= 7 ? hour + 12 : hour, minute));
         }
         return Optional.empty();
+    }
+
+    /** A bare business hour: "at 3" means 3 PM, "at 9" 9 AM. */
+    private static Optional<LocalTime> businessHour(int hour, int minute) {
+        if (hour > 23 || minute > 59) {
+            return Optional.empty();
+        }
+        return Optional.of(LocalTime.of(hour >= 1 && hour <= 7 ? hour + 12 : hour, minute));
     }
 
     private static Optional<LocalTime> clock(int hour, int minute, boolean pm) {

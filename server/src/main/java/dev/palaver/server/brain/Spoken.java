@@ -32,6 +32,17 @@ final class Spoken {
         return date.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
     }
 
+    /** Appends {@code text} to what is being said, one space between pieces; blank text adds nothing. */
+    static void append(StringBuilder said, String text) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        if (!said.isEmpty()) {
+            said.append(' ');
+        }
+        said.append(text.strip());
+    }
+
     /** "a", "a or b", "a, b or c". */
     static String orList(List<String> items) {
         if (items.isEmpty()) {

@@ -97,9 +97,8 @@ public class TextTurns implements DisposableBean {
         if (said.isEmpty() && !end) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "text is required.");
         }
-        if (callerId != null && !CallerMemories.validCallerId(callerId)) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED,
-                    "callerId must be an E.164 phone number (+14155550100) or web:<userId>.");
+        if (callerId != null) {
+            CallerMemories.requireCallerId(callerId);
         }
         String greeting = null;
         Session session;
@@ -151,9 +150,9 @@ public class TextTurns implements DisposableBean {
         for (int round = 0; ; round++) {
             boolean toolsAllowed = round < MAX_TOOL_ROUNDS;
             Completion c = complete(s, toolsAllowed ? tools.definitions() : List.of());
-            appendText(reply, c.text());
+            Spoken.append(reply, c.text());
             if (c.error() != null) {
-                appendText(reply, "Sorry, I'm having trouble right now.");
+                Spoken.append(reply, "Sorry, I'm having trouble right now.");
                 s.history.add(AssistantMessage.of(c.text()));
                 return reply.toString();
             }
@@ -253,16 +252,6 @@ public class TextTurns implements DisposableBean {
                 return ToolResult.error("Tool call interrupted.");
             }
         }
-    }
-
-    private static void appendText(StringBuilder reply, String text) {
-        if (text == null || text.isBlank()) {
-            return;
-        }
-        if (!reply.isEmpty()) {
-            reply.append(' ');
-        }
-        reply.append(text.strip());
     }
 
     /** Ends the session: the conversation's memory is written (waited for when {@code wait}), then the brain closes. */

@@ -12,6 +12,8 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 
 import dev.palaver.server.identity.PageSessions;
 import dev.palaver.server.platform.web.ApiException;
@@ -36,6 +38,7 @@ class PageModel {
             new NavItem("/knowledge", "Knowledge"),
             new NavItem("/customers", "Customers"),
             new NavItem("/appointments", "Appointments"),
+            new NavItem("/phone-numbers", "Phone numbers"),
             new NavItem("/api-keys", "API keys"),
             new NavItem("/members", "Members"),
             new NavItem("/audit", "Audit log"),
@@ -56,10 +59,25 @@ class PageModel {
 
     @ExceptionHandler(ApiException.class)
     String failed(ApiException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+        return errorPage(e.code().status().value(), e.getMessage(), model, request, response);
+    }
+
+    /** A malformed id in a page's path ({@code /agents/not-an-id}) names no page. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    String badPath(MethodArgumentTypeMismatchException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+        return errorPage(404, "There is no such page.", model, request, response);
+    }
+
+    @ExceptionHandler(MaxUploadSizeExceededException.class)
+    String tooLarge(MaxUploadSizeExceededException e, Model model, HttpServletRequest request, HttpServletResponse response) {
+        return errorPage(413, "The file is larger than the upload limit.", model, request, response);
+    }
+
+    private String errorPage(int status, String message, Model model, HttpServletRequest request, HttpServletResponse response) {
         layout(model, request);
-        response.setStatus(e.code().status().value());
-        model.addAttribute("status", e.code().status().value());
-        model.addAttribute("message", e.getMessage());
+        response.setStatus(status);
+        model.addAttribute("status", status);
+        model.addAttribute("message", message);
         model.addAttribute("requestId", RequestIds.current(request));
         if (request.getHeader("HX-Request") != null) {
             // htmx shows the message in the page's alert region instead of where the answer would go.

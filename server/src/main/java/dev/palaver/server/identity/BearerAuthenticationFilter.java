@@ -8,8 +8,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.slf4j.MDC;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.palaver.server.platform.web.ErrorCode;
@@ -50,14 +48,6 @@ public final class BearerAuthenticationFilter extends OncePerRequestFilter {
                     "The bearer token is not valid (malformed, expired or revoked).");
             return;
         }
-        var context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new CallerAuthentication(caller.get()));
-        SecurityContextHolder.setContext(context);
-        MDC.put("orgId", caller.get().orgId().toString());
-        try {
-            chain.doFilter(request, response);
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
+        CallerAuthentication.proceedAs(caller.get(), request, response, chain);
     }
 }

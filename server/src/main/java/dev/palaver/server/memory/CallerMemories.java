@@ -157,7 +157,8 @@ public class CallerMemories {
         return clean;
     }
 
-    private static void requireCallerId(String callerId) {
+    /** 400 unless {@code callerId} is an E.164 number or {@code web:<userId>}. */
+    public static void requireCallerId(String callerId) {
         if (!validCallerId(callerId)) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED,
                     "callerId must be an E.164 phone number (+14155550100) or web:<userId>.");

@@ -44,10 +44,7 @@ class MemoryController {
     @Access(role = Role.VIEWER, scope = Scopes.CUSTOMERS_READ)
     @Operation(summary = "What agents remember about a caller: facts and a rolling summary")
     Memory get(Caller caller, @PathVariable String callerId) {
-        if (!CallerMemories.validCallerId(callerId)) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED,
-                    "callerId must be an E.164 phone number (+14155550100) or web:<userId>.");
-        }
+        CallerMemories.requireCallerId(callerId);
         return memories.find(caller.orgId(), callerId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "Nothing is remembered about this caller."));
     }

@@ -88,6 +88,12 @@ class HttpToolsTest extends SharedPalaverContext {
                 java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     }
 
+    /** The tools of an agent whose lookup_order tool is the test endpoint, with the usual limits. */
+    private AgentToolbox ordersToolbox(boolean allowPrivate, CallControl control) {
+        return toolbox(agentWithTool(endpoint.url("/orders")), tools(allowPrivate, Duration.ofSeconds(2),
+                DataSize.ofKilobytes(64)), control);
+    }
+
     private static ToolResult run(AgentToolbox toolbox, String name, String args) {
         return toolbox.execute(new ToolCall("c1", name, args)).join();
     }
@@ -95,8 +101,7 @@ class HttpToolsTest extends SharedPalaverContext {
     @Test
     void postsSignedArgumentsAndReturnsTheAnswer() throws Exception {
         setSecret();
-        AgentToolbox toolbox = toolbox(agentWithTool(endpoint.url("/orders")),
-                tools(true, Duration.ofSeconds(2), DataSize.ofKilobytes(64)), CallControl.NONE);
+        AgentToolbox toolbox = ordersToolbox(true, CallControl.NONE);
 
         ToolResult result = run(toolbox, "lookup_order", "{\"order_id\": \"1234\"}");
 
@@ -116,8 +121,7 @@ class HttpToolsTest extends SharedPalaverContext {
     @Test
     void argumentsThatBreakTheSchemaNeverLeave() {
         setSecret();
-        AgentToolbox toolbox = toolbox(agentWithTool(endpoint.url("/orders")),
-                tools(true, Duration.ofSeconds(2), DataSize.ofKilobytes(64)), CallControl.NONE);
+        AgentToolbox toolbox = ordersToolbox(true, CallControl.NONE);
         ToolResult wrong = run(toolbox, "lookup_order", "{\"order_id\": \"12a\", \"extra\": 1}");
         assertThat(wrong.error()).isTrue();
         assertThat(wrong.content()).contains("$.order_id: must match ^[0-9]+$").contains("$.extra: is not a parameter");
@@ -132,8 +136,7 @@ class HttpToolsTest extends SharedPalaverContext {
     @Test
     void loopbackAndPrivateAddressesAreRefusedByDefault() throws Exception {
         setSecret();
-        AgentToolbox toolbox = toolbox(agentWithTool(endpoint.url("/orders")),
-                tools(false, Duration.ofSeconds(2), DataSize.ofKilobytes(64)), CallControl.NONE);
+        AgentToolbox toolbox = ordersToolbox(false, CallControl.NONE);
         ToolResult refused = run(toolbox, "lookup_order", "{\"order_id\": \"1\"}");
         assertThat(refused.error()).isTrue();
         assertThat(refused.content()).contains("non-public address");
@@ -167,8 +170,7 @@ class HttpToolsTest extends SharedPalaverContext {
 
     @Test
     void withoutTheOrganizationsSecretNothingIsSent() {
-        AgentToolbox toolbox = toolbox(agentWithTool(endpoint.url("/orders")),
-                tools(true, Duration.ofSeconds(2), DataSize.ofKilobytes(64)), CallControl.NONE);
+        AgentToolbox toolbox = ordersToolbox(true, CallControl.NONE);
         assertThat(run(toolbox, "lookup_order", "{\"order_id\": \"1\"}").content()).contains("no http-tools signing secret");
         assertThat(endpoint.received()).isEmpty();
     }
@@ -192,8 +194,7 @@ class HttpToolsTest extends SharedPalaverContext {
                 done.add("end");
             }
         };
-        AgentToolbox toolbox = toolbox(agentWithTool(endpoint.url("/orders")),
-                tools(true, Duration.ofSeconds(2), DataSize.ofKilobytes(64)), control);
+        AgentToolbox toolbox = ordersToolbox(true, control);
         assertThat(run(toolbox, "transfer_call", "{\"destination\": \"+1 (415) 555-0100\"}").error()).isFalse();
         assertThat(run(toolbox, "transfer_call", "{\"destination\": \"sip:desk@pbx.example.test\"}").error()).isFalse();
         assertThat(run(toolbox, "transfer_call", "{\"destination\": \"the manager\"}").error()).isTrue();

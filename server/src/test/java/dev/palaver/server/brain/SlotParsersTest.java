@@ -43,6 +43,10 @@ class SlotParsersTest {
         assertThat(parse(SlotType.TIME, "three in the afternoon", false)).contains("15:00");
         assertThat(parse(SlotType.TIME, "4", true)).contains("16:00");
         assertThat(parse(SlotType.TIME, "4", false)).isEmpty();
+        assertThat(parse(SlotType.TIME, "4 then", true)).contains("16:00");
+        assertThat(parse(SlotType.TIME, "four would be great", true)).contains("16:00");
+        assertThat(parse(SlotType.TIME, "10:30", true)).contains("10:30");
+        assertThat(parse(SlotType.TIME, "4 or 5", true)).isEmpty();
         assertThat(parse(SlotType.TIME, "my number is +1 415 555 0100", false)).isEmpty();
     }
 

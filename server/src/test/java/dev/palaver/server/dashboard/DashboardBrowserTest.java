@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
+import dev.palaver.server.brain.FrontDesk;
 import dev.palaver.server.testing.Browser;
 import dev.palaver.server.testing.Http;
 import dev.palaver.server.testing.SharedPalaverContext;
@@ -70,7 +72,7 @@ class DashboardBrowserTest extends SharedPalaverContext {
 
     private List<String> mainPages() {
         return List.of("/", "/calls", "/calls/" + alpha.callId(), "/agents", "/agents/" + alpha.agentId(), "/knowledge",
-                "/knowledge/" + alpha.knowledgeBaseId(), "/customers", "/appointments", "/api-keys", "/members", "/audit",
+                "/knowledge/" + alpha.knowledgeBaseId(), "/customers", "/appointments", "/phone-numbers", "/api-keys", "/members", "/audit",
                 "/settings");
     }
 
@@ -151,6 +153,27 @@ class DashboardBrowserTest extends SharedPalaverContext {
     }
 
     @Test
+    void theTestPanelHoldsAConversationByKeyboard() {
+        UUID frontDesk = context.getBean(FrontDesk.class).create(alpha.orgId());
+        WebDriver driver = browser.driver();
+        driver.get(url("/agents/" + frontDesk));
+        driver.findElement(By.id("test-text")).sendKeys("What are your opening hours?", Keys.ENTER);
+        browser.waiting(WAIT).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#test-log li.agent"), 1));
+        String log = driver.findElement(By.id("test-log")).getText();
+        assertThat(log).contains("You: What are your opening hours?");
+        assertThat(driver.findElement(By.id("test-log")).getAttribute("aria-live")).isEqualTo("polite");
+        assertThat(driver.findElement(By.id("test-text")).getAttribute("value")).isEmpty();
+        assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("test-text");
+        String session = driver.findElement(By.id("test-session")).getAttribute("value");
+        assertThat(session).matches("[0-9a-f-]{36}");
+        driver.findElement(By.id("test-text")).sendKeys("Where are you?", Keys.ENTER);
+        browser.waiting(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.id("test-log"), "You: Where are you?"));
+        assertThat(driver.findElement(By.id("test-session")).getAttribute("value")).isEqualTo(session);
+        browser.screenshot("agent-test-panel");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void checkingAnInvalidDefinitionShowsTheValidatorsMessages() {
         WebDriver driver = browser.driver();
         driver.get(url("/agents/" + alpha.agentId()));
@@ -173,6 +196,7 @@ class DashboardBrowserTest extends SharedPalaverContext {
             String html = driver.getPageSource();
             assertThat(html).as(path).doesNotContain("Bravo").doesNotContain(bravo.agentId().toString())
                     .doesNotContain(bravo.callId().toString()).doesNotContain(DashboardData.phone("Bravo"))
+                    .doesNotContain(bravo.line())
                     .doesNotContain(bravo.knowledgeBaseId().toString()).doesNotContain(bravo.owner().email());
         }
         assertThat(browser.consoleErrors()).isEmpty();

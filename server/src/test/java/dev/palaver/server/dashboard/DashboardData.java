@@ -18,15 +18,21 @@ import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.identity.Role;
 import dev.palaver.server.identity.Scopes;
 import dev.palaver.server.knowledge.KnowledgeBases;
+import dev.palaver.server.telephony.PhoneNumbers;
 import dev.palaver.server.testing.Http;
 
 /**
  * One organization with something on every page, all named after {@code label} so a test can tell two
  * organizations' data apart: an agent (made through the API), a knowledge base with a document, an API key,
- * a finished call (transcript, tool call, turns, an error, a recording), a customer with an appointment.
+ * a finished call (transcript, tool call, turns, an error, a recording), a customer with an appointment, a
+ * phone number answered by the agent.
  */
 record DashboardData(UUID orgId, IdentityTestAccess.Login owner, IdentityTestAccess.Login viewer, UUID agentId,
-                     UUID knowledgeBaseId, UUID callId, UUID customerId, String label) {
+                     UUID knowledgeBaseId, UUID callId, UUID customerId, String line, String label) {
+
+    /** Phone numbers are unique across organizations: each data set gets a line of its own. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_LINE =
+            new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(5000));
 
     static DashboardData create(ApplicationContext context, Http http, String label) {
         UUID org = IdentityTestAccess.organization(context);
@@ -51,7 +57,9 @@ record DashboardData(UUID orgId, IdentityTestAccess.Login owner, IdentityTestAcc
         Instant start = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS);
         context.getBean(Appointments.class).book(org, new Appointments.Booking(customerId, null, label + " consultation",
                 start, start.plus(Duration.ofMinutes(30)), null, callId));
-        return new DashboardData(org, owner, viewer, agentId, kb.id(), callId, customerId, label);
+        String line = context.getBean(PhoneNumbers.class).create(actor, "+1628555" + String.format("%04d",
+                NEXT_LINE.incrementAndGet() % 10_000), agentId).number();
+        return new DashboardData(org, owner, viewer, agentId, kb.id(), callId, customerId, line, label);
     }
 
     /** A valid US number unique to the label. */

@@ -99,6 +99,36 @@ class PageActionsTest extends SharedPalaverContext {
     }
 
     @Test
+    void phoneNumbersAreAddedRoutedAndRemovedByAdminsOnly() {
+        owner.get("/phone-numbers");
+        HttpResponse<String> added = owner.post("/phone-numbers", Map.of("number", "+1 (415) 555-0199",
+                "agentId", data.agentId().toString()), true);
+        assertThat(added.statusCode()).isEqualTo(302);
+        String page = owner.get("/phone-numbers").body();
+        assertThat(page).contains("+14155550199").contains(data.line());
+        HttpResponse<String> bad = owner.post("/phone-numbers", Map.of("number", "not a number",
+                "agentId", data.agentId().toString()), true);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("role=\"alert\"");
+        Matcher remove = Pattern.compile("action=\"(/phone-numbers/[0-9a-f-]{36}/delete)\"").matcher(page);
+        assertThat(remove.find()).isTrue();
+        PageClient viewer = new PageClient(port);
+        viewer.login(data.viewer().email(), data.viewer().password());
+        assertThat(viewer.get("/phone-numbers").body()).contains("+14155550199").doesNotContain("Add a number");
+        assertThat(viewer.post(remove.group(1), Map.of(), true).statusCode()).isEqualTo(403);
+        assertThat(owner.post(remove.group(1), Map.of(), true).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void htmxRequestsCarryTheCsrfTokenInAHeader() {
+        String path = "/knowledge/" + data.knowledgeBaseId();
+        owner.get(path);
+        HttpResponse<String> r = owner.postHtmx(path + "/search", Map.of("query", "When are you open?"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("Monday to Friday");
+    }
+
+    @Test
     void formPostsWithoutTheCsrfTokenAreRefused() {
         owner.get("/api-keys");
         assertThat(owner.post("/api-keys", Map.of("name", "csrf-less", "scopes", "agents:read"), false).statusCode()).isEqualTo(403);

@@ -156,6 +156,17 @@ class PageAuthTest extends SharedPalaverContext {
     }
 
     @Test
+    void aMalformedIdIsAReadableNotFoundPage() {
+        pages.login(owner.email(), owner.password());
+        HttpResponse<String> r = pages.get("/agents/not-an-id");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("<title>Not found · Palaver</title>").contains("There is no such page.");
+        HttpResponse<String> htmx = pages.get("/agents/not-an-id", "HX-Request", "true");
+        assertThat(htmx.headers().firstValue("HX-Retarget")).contains("#htmx-error");
+        assertThat(htmx.body()).doesNotContain("<html").contains("There is no such page.");
+    }
+
+    @Test
     void unknownRoutesStayNotFound() {
         assertThat(pages.get("/no/such/page").statusCode()).isEqualTo(404);
     }

@@ -44,6 +44,15 @@ final class PageClient {
         return remember(send(b));
     }
 
+    /** POSTs a form as htmx does: the CSRF token of the last page in the {@code X-CSRF-TOKEN} header, not the body. */
+    HttpResponse<String> postHtmx(String path, Map<String, String> fields) {
+        String body = fields.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("HX-Request", "true")
+                .header("X-CSRF-TOKEN", csrf).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** POSTs a form; the CSRF token of the last page is added as {@code _csrf} unless {@code withCsrf} is false. */
     HttpResponse<String> post(String path, Map<String, String> fields, boolean withCsrf) {
         Map<String, String> all = new LinkedHashMap<>(fields);

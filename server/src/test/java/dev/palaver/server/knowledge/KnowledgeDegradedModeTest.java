@@ -31,7 +31,6 @@ import dev.palaver.server.PalaverApplication;
 import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.testing.Http;
 import dev.palaver.server.testing.TestDatabases;
-import dev.palaver.server.testing.TestDirs;
 
 /**
  * Palaver with an embedder the test can break: searches fall back to keywords and say so, uploads are
@@ -97,11 +96,7 @@ class KnowledgeDegradedModeTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        TestDatabases.Database db = TestDatabases.fresh();
-        registry.add("palaver.database.url", db::url);
-        registry.add("palaver.database.username", db::username);
-        registry.add("palaver.database.password", db::password);
-        registry.add("palaver.data-dir", () -> TestDirs.target().resolve("test-data").toString());
+        TestDatabases.registerFresh(registry);
     }
 
     @LocalServerPort

@@ -55,7 +55,7 @@ class NodeLostTest {
                 try (Http http = new Http(port)) {
                     String token = login(http);
                     CallTesting.useLanguageModel(http, token, llm.baseUrl());
-                    putTwilio(http, token);
+                    TwilioFixtures.putAccount(http, token, null);
                     UUID agent = CallTesting.createAgent(http, token, CallTesting.llmAgentBody("Crash desk", "Hello, this is the clinic."));
                     String number = "+14155557001";
                     assertThat(http.postJson("/api/v1/phone-numbers", "{\"number\":\"" + number + "\",\"agentId\":\"" + agent + "\"}",
@@ -68,9 +68,9 @@ class NodeLostTest {
                     JsonNode list = Http.json(http.get("/api/v1/calls", "Authorization", "Bearer " + token));
                     callId = UUID.fromString(list.path("items").get(0).path("id").asString());
                     UUID id = callId;
-                    TwilioCallsTest.await(() -> CallTesting.call(http, token, id).path("transcript").size() >= 1, Duration.ofSeconds(30));
+                    CallTesting.await(() -> CallTesting.call(http, token, id).path("transcript").size() >= 1, Duration.ofSeconds(30));
                     phone.say(FliteSpeech.say("What time do you open?"));
-                    TwilioCallsTest.await(() -> CallTesting.call(http, token, id).path("transcript").size() >= 3, Duration.ofSeconds(40));
+                    CallTesting.await(() -> CallTesting.call(http, token, id).path("transcript").size() >= 3, Duration.ofSeconds(40));
                     // Mid-call, the caller still on the line: SIGKILL.
                     first.process().destroyForcibly();
                     first.awaitExit(30);
@@ -116,13 +116,5 @@ class NodeLostTest {
                 "{\"email\":\"owner@example.test\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         return Http.json(login).path("accessToken").asString();
-    }
-
-    private static void putTwilio(Http http, String token) {
-        HttpResponse<String> put = http.send(http.request("/api/v1/telephony/twilio")
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"accountSid\":\"" + TwilioFixtures.ACCOUNT_SID
-                        + "\",\"authToken\":\"" + TwilioFixtures.AUTH_TOKEN + "\"}")));
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
     }
 }

@@ -44,11 +44,7 @@ class OutboundCallsTest extends SharedPalaverContext {
         llm = new FakeOpenAi("Thanks for picking up.");
         context.getBean(JdbcClient.class).sql("delete from twilio_accounts where account_sid = ?")
                 .param(TwilioFixtures.ACCOUNT_SID).update();
-        HttpResponse<String> put = http.send(http.request("/api/v1/telephony/twilio")
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"accountSid\":\"" + TwilioFixtures.ACCOUNT_SID
-                        + "\",\"authToken\":\"" + TwilioFixtures.AUTH_TOKEN + "\",\"apiBaseUrl\":\"" + twilio.baseUrl() + "\"}")));
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        TwilioFixtures.putAccount(http, admin, twilio.baseUrl());
         CallTesting.useLanguageModel(http, admin, llm.baseUrl());
         agent = CallTesting.createAgent(http, admin, CallTesting.llmAgentBody("Caller " + UUID.randomUUID(), "Hello, this is the clinic calling."));
         String number = "+1415556" + String.format("%04d", (int) (Math.random() * 10_000));
@@ -106,14 +102,14 @@ class OutboundCallsTest extends SharedPalaverContext {
         try (TwilioSimulator phone = TwilioSimulator.connect(URI.create("ws://127.0.0.1:" + port + "/telephony/twilio/media"),
                 TwilioFixtures.ACCOUNT_SID, callSid, TwilioFixtures.token(create.get("Twiml")))) {
             status(callSid, "in-progress", null);
-            TwilioCallsTest.await(() -> phone.voicedFrames() > 20, Duration.ofSeconds(20));
-            TwilioCallsTest.await(() -> CallTesting.call(http, admin, callId).path("transcript").size() > 0, Duration.ofSeconds(20));
+            CallTesting.await(() -> phone.voicedFrames() > 20, Duration.ofSeconds(20));
+            CallTesting.await(() -> CallTesting.call(http, admin, callId).path("transcript").size() > 0, Duration.ofSeconds(20));
             phone.hangUp();
         }
         // Twilio's completed callback after the stream's stop, and once more: the call ends once.
         status(callSid, "completed", "7");
         status(callSid, "completed", "7");
-        TwilioCallsTest.await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
+        CallTesting.await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
         JsonNode call = CallTesting.call(http, admin, callId);
         assertThat(call.path("direction").asString()).isEqualTo("outbound");
         assertThat(call.path("to").asString()).isEqualTo("+14155550142");
@@ -138,9 +134,9 @@ class OutboundCallsTest extends SharedPalaverContext {
         UUID call1 = UUID.fromString(first.path("id").asString());
         try (TwilioSimulator phone = TwilioSimulator.connect(URI.create("ws://127.0.0.1:" + port + "/telephony/twilio/media"),
                 TwilioFixtures.ACCOUNT_SID, sid1, TwilioFixtures.token(twilio.creates().getLast().form().get("Twiml")))) {
-            TwilioCallsTest.await(() -> phone.voicedFrames() > 5, Duration.ofSeconds(20));
+            CallTesting.await(() -> phone.voicedFrames() > 5, Duration.ofSeconds(20));
             status(sid1, "completed", "3");
-            TwilioCallsTest.await(() -> CallTesting.call(http, admin, call1).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            CallTesting.await(() -> CallTesting.call(http, admin, call1).hasNonNull("endedAt"), Duration.ofSeconds(20));
             phone.stop();
             phone.stop();
         }
@@ -151,14 +147,14 @@ class OutboundCallsTest extends SharedPalaverContext {
         UUID call2 = UUID.fromString(second.path("id").asString());
         try (TwilioSimulator phone = TwilioSimulator.connect(URI.create("ws://127.0.0.1:" + port + "/telephony/twilio/media"),
                 TwilioFixtures.ACCOUNT_SID, sid2, TwilioFixtures.token(twilio.creates().getLast().form().get("Twiml")))) {
-            TwilioCallsTest.await(() -> phone.voicedFrames() > 5, Duration.ofSeconds(20));
+            CallTesting.await(() -> phone.voicedFrames() > 5, Duration.ofSeconds(20));
             HttpResponse<String> hangup = http.postJson("/api/v1/calls/" + call2 + "/hangup", "{}", "Authorization", "Bearer " + member);
             assertThat(hangup.statusCode()).isEqualTo(202);
-            TwilioCallsTest.await(() -> twilio.updates().stream().anyMatch(u -> u.path().endsWith(sid2 + ".json")
+            CallTesting.await(() -> twilio.updates().stream().anyMatch(u -> u.path().endsWith(sid2 + ".json")
                     && "completed".equals(u.form().get("Status"))), Duration.ofSeconds(20));
             assertThat(phone.awaitClosed(10)).isNotNull();
         }
-        TwilioCallsTest.await(() -> CallTesting.call(http, admin, call2).hasNonNull("endedAt"), Duration.ofSeconds(20));
+        CallTesting.await(() -> CallTesting.call(http, admin, call2).hasNonNull("endedAt"), Duration.ofSeconds(20));
         assertThat(CallTesting.call(http, admin, call2).path("endReason").asString()).isEqualTo("hangup_requested");
     }
 

@@ -47,6 +47,18 @@ public final class TestDatabases {
         return new Database(withDatabase(server.url(), name), server.username(), server.password());
     }
 
+    /**
+     * Points a test's own Spring context at a new empty database (and the shared test data directory), for
+     * {@code @DynamicPropertySource} methods of tests that cannot share {@code SharedPalaverContext}.
+     */
+    public static void registerFresh(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        Database db = fresh();
+        registry.add("palaver.database.url", db::url);
+        registry.add("palaver.database.username", db::username);
+        registry.add("palaver.database.password", db::password);
+        registry.add("palaver.data-dir", () -> TestDirs.target().resolve("test-data").toString());
+    }
+
     /** A new empty database owned by a new login role whose password is {@code password}. */
     public static Database freshOwnedByNewRole(String password) {
         if (!password.matches("[A-Za-z0-9_-]+")) {

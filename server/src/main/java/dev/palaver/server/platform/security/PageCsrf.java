@@ -20,6 +20,8 @@ import dev.palaver.server.identity.PageSessions;
 public final class PageCsrf {
 
     static final String COOKIE = "palaver_csrf";
+    /** The header htmx sends the token in ({@code palaver.js} copies it from {@code <meta name="csrf-token">}). */
+    static final String HEADER = "X-CSRF-TOKEN";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private PageCsrf() {
@@ -28,6 +30,7 @@ public final class PageCsrf {
     static CsrfTokenRepository repository() {
         CookieCsrfTokenRepository repository = new CookieCsrfTokenRepository();
         repository.setCookieName(COOKIE);
+        repository.setHeaderName(HEADER);
         repository.setCookieCustomizer(c -> c.httpOnly(true).sameSite("Strict").path("/"));
         return repository;
     }
