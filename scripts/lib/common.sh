@@ -44,6 +44,12 @@ ensure_npm() {
   command -v npm >/dev/null 2>&1 || apt_install npm
 }
 
+# The browser tests drive Debian's headless Chromium through its ChromeDriver (never a downloaded browser).
+ensure_browser() {
+  apt_install chromium chromium-driver
+  [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || die "chromium or chromedriver missing under /usr/bin"
+}
+
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
 }

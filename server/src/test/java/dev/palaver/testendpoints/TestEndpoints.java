@@ -42,11 +42,13 @@ public class TestEndpoints {
     public record Greeting(@NotBlank @Size(max = 40) String name, @Email String email) {
     }
 
+    @dev.palaver.server.identity.PublicEndpoint("a test-only endpoint")
     @PostMapping(path = "/echo", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> echo(@Valid @RequestBody Greeting greeting) {
         return Map.of("name", greeting.name());
     }
 
+    @dev.palaver.server.identity.PublicEndpoint("a test-only endpoint")
     @GetMapping("/log")
     Map<String, String> log(@RequestParam String marker) {
         log.info("test endpoint says {}", marker);
@@ -54,18 +56,21 @@ public class TestEndpoints {
     }
 
     /** Fails inside the database driver: the exception carries SQL and class names. */
+    @dev.palaver.server.identity.PublicEndpoint("a test-only endpoint")
     @GetMapping("/sql-failure")
     Object sqlFailure() {
         return jdbc.sql("select no_such_column from organizations").query().listOfRows();
     }
 
     /** Any method: an unexpected exception in a handler. */
+    @dev.palaver.server.identity.PublicEndpoint("a test-only endpoint")
     @RequestMapping("/boom")
     Object boom() {
         throw new IllegalStateException("simulated failure in TestEndpoints.boom");
     }
 
     /** Blocks until the test releases it (or 60 s pass), then answers 200 "finished". */
+    @dev.palaver.server.identity.PublicEndpoint("a test-only endpoint")
     @GetMapping("/slow")
     String slow() throws InterruptedException {
         slowEntered.countDown();

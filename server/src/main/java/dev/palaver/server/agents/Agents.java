@@ -25,7 +25,7 @@ import dev.palaver.server.platform.web.Page;
  * to it, in one transaction with its audit entry. Deleting only marks the agent: its versions stay.
  */
 @Service
-class Agents {
+public class Agents {
 
     private final JdbcClient jdbc;
     private final AgentDefinitions definitions;
@@ -38,10 +38,10 @@ class Agents {
     }
 
     /** An agent at its current version. */
-    record Stored(UUID id, int version, AgentDefinition definition, Instant createdAt, Instant updatedAt) {
+    public record Stored(UUID id, int version, AgentDefinition definition, Instant createdAt, Instant updatedAt) {
     }
 
-    record Summary(UUID id, String name, String brain, boolean enabled, String language, int version,
+    public record Summary(UUID id, String name, String brain, boolean enabled, String language, int version,
                    Instant createdAt, Instant updatedAt) {
     }
 
@@ -52,7 +52,7 @@ class Agents {
     }
 
     /** The organization's agents (not deleted), newest first. */
-    Page<Summary> list(UUID orgId, String cursor, Integer limit) {
+    public Page<Summary> list(UUID orgId, String cursor, Integer limit) {
         int n = Cursor.limit(limit);
         UUID after = Cursor.decode(cursor);
         List<Summary> rows = jdbc.sql("""
@@ -70,7 +70,7 @@ class Agents {
         return Page.of(rows, n, Summary::id);
     }
 
-    Stored get(UUID orgId, UUID id) {
+    public Stored get(UUID orgId, UUID id) {
         return jdbc.sql("""
                 select a.id, a.current_version, a.created_at, a.updated_at, v.definition::text as definition
                 from agents a join agent_versions v on v.agent_id = a.id and v.version = a.current_version
@@ -101,7 +101,7 @@ class Agents {
      * own version, in the order they commit.
      */
     @Transactional
-    Stored update(Caller caller, UUID id, AgentDefinition definition, Integer expectedVersion) {
+    public Stored update(Caller caller, UUID id, AgentDefinition definition, Integer expectedVersion) {
         Integer version;
         try {
             version = jdbc.sql("""

@@ -45,7 +45,7 @@ import dev.palaver.server.platform.web.ErrorCode;
  * updates the caller's memory.
  */
 @Service
-class TextTurns implements DisposableBean {
+public class TextTurns implements DisposableBean {
 
     static final int MAX_TOOL_ROUNDS = 4;
     static final int MAX_TEXT = 4000;
@@ -64,12 +64,12 @@ class TextTurns implements DisposableBean {
         this.limits = props.testSessions();
     }
 
-    record ToolCallView(String id, String name, String arguments, String result, boolean error) {
+    public record ToolCallView(String id, String name, String arguments, String result, boolean error) {
     }
 
     /** One turn's answer; {@code greeting} only on a session's first turn, {@code node} only for flow agents. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record Turn(UUID sessionId, String greeting, String reply, List<ToolCallView> toolCalls, String node, boolean ended) {
+    public record Turn(UUID sessionId, String greeting, String reply, List<ToolCallView> toolCalls, String node, boolean ended) {
     }
 
     private static final class Session {
@@ -90,7 +90,7 @@ class TextTurns implements DisposableBean {
         }
     }
 
-    Turn turn(UUID orgId, UUID agentId, UUID sessionId, String text, String callerId, boolean end) {
+    public Turn turn(UUID orgId, UUID agentId, UUID sessionId, String text, String callerId, boolean end) {
         String said = text == null ? "" : text.strip();
         if (said.length() > MAX_TEXT) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "text must be at most " + MAX_TEXT + " characters.");

@@ -116,8 +116,13 @@ public class CallRuntime {
      *                      service unavailable (the agent's providers cannot run); no call runs then
      */
     public LiveCall start(CallStart start, Transport transport, CallControl control) {
+        return start(start, transport, control, CallObserver.NONE);
+    }
+
+    /** Like {@link #start(CallStart, Transport, CallControl)}, with {@code observer} watching the call as it runs. */
+    public LiveCall start(CallStart start, Transport transport, CallControl control, CallObserver observer) {
         UUID callId = reserve(start, CallStatus.IN_PROGRESS);
-        return attach(start.orgId(), callId, transport, control);
+        return attach(start.orgId(), callId, transport, control, observer);
     }
 
     /**
@@ -163,6 +168,10 @@ public class CallRuntime {
      *                      service unavailable (providers); the call is then ended as failed
      */
     public LiveCall attach(UUID orgId, UUID callId, Transport transport, CallControl control) {
+        return attach(orgId, callId, transport, control, CallObserver.NONE);
+    }
+
+    private LiveCall attach(UUID orgId, UUID callId, Transport transport, CallControl control, CallObserver observer) {
         CallRecord record = records.find(orgId, callId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such call."));
         if (record.endedAt() != null || live.containsKey(callId)) {
@@ -191,13 +200,13 @@ public class CallRuntime {
                     .callId(callId.toString())
                     .settings(settings)
                     .transport(new RecordingTransport(transport, recorder))
-                    .speechToText(stack.stt())
+                    .speechToText(observer.speechToText(stack.stt()))
                     .languageModel(brain.languageModel())
-                    .textToSpeech(stack.tts())
+                    .textToSpeech(observer.textToSpeech(stack.tts()))
                     .tools(brain.tools())
                     .voiceActivityDetector(vad.newDetector())
                     .scheduler(scheduler)
-                    .sink(call.journal());
+                    .sink(observer == CallObserver.NONE ? call.journal() : observer.watching(call.journal()));
             stack.languageModel().ifPresent(session::summaryModel);
             live.put(callId, call);
             call.run(session.build(), brain, stack);

@@ -46,12 +46,12 @@ class CallsController {
 
     private final CallRecords records;
     private final CallRuntime runtime;
-    private final Recordings recordings;
+    private final CallHistory history;
 
-    CallsController(CallRecords records, CallRuntime runtime, Recordings recordings) {
+    CallsController(CallRecords records, CallRuntime runtime, CallHistory history) {
         this.records = records;
         this.runtime = runtime;
-        this.recordings = recordings;
+        this.history = history;
     }
 
     @GetMapping
@@ -70,39 +70,25 @@ class CallsController {
                           @RequestParam(required = false) String startedTo,
                           @RequestParam(required = false) String cursor,
                           @RequestParam(required = false) Integer limit) {
-        int size = Cursor.limit(limit);
-        CallFilter filter = new CallFilter(agentId, status == null ? null : CallStatus.fromWire(status),
+        return history.list(caller.orgId(), new CallHistory.Query(agentId, status == null ? null : CallStatus.fromWire(status),
                 direction == null ? null : CallDirection.fromWire(direction),
                 number == null || number.isBlank() ? null : number.strip(),
-                instant("startedFrom", startedFrom), instant("startedTo", startedTo));
-        return Page.of(records.list(caller.orgId(), filter, Cursor.decode(cursor), size + 1), size, CallRecord::id);
+                instant("startedFrom", startedFrom), instant("startedTo", startedTo)), cursor, limit);
     }
 
     @GetMapping("/{id}")
     @Access(role = Role.VIEWER, scope = Scopes.CALLS_READ)
     @Operation(summary = "One call with its events, transcript and per-turn metrics")
     CallRecord.Details get(Caller caller, @PathVariable UUID id) {
-        CallRecord call = find(caller, id);
-        List<CallRecord.Event> events = records.events(caller.orgId(), id, MAX_EVENTS);
-        return new CallRecord.Details(call, events, records.transcript(caller.orgId(), id, MAX_SEGMENTS),
-                events.stream().filter(e -> e.type().equals("turn")).map(CallRecord.Event::payload).toList());
+        return history.details(caller.orgId(), id);
     }
 
     @GetMapping("/{id}/recording")
     @Access(role = Role.VIEWER, scope = Scopes.CALLS_READ)
     @Operation(summary = "The call's recording: two-channel WAV (caller left, agent right); honours Range")
     ResponseEntity<Resource> recording(Caller caller, @PathVariable UUID id) {
-        CallRecord call = find(caller, id);
-        CallRecord.Recording recording = call.recording();
-        if (!"complete".equals(recording.status()) || recording.key() == null) {
-            throw new ApiException(ErrorCode.NOT_FOUND, switch (recording.status()) {
-                case "recording", "retrying" -> "The recording is not finished yet.";
-                case "failed" -> "The recording failed: " + recording.error();
-                default -> "The call has no recording.";
-            });
-        }
-        Resource resource = recordings.storage().open(recording.key())
-                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "The recording is missing from storage."));
+        CallRecord.Recording recording = find(caller, id).recording();
+        Resource resource = history.recording(caller.orgId(), id);
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("audio/wav"))
                 .header(HttpHeaders.ACCEPT_RANGES, "bytes")
@@ -126,7 +112,7 @@ class CallsController {
     }
 
     private CallRecord find(Caller caller, UUID id) {
-        return records.find(caller.orgId(), id).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such call."));
+        return records.find(caller.orgId(), id).orElseThrow(CallHistory::notFound);
     }
 
     private static Instant instant(String name, String value) {

@@ -13,6 +13,9 @@
  * call.end("caller_hung_up");   // or end it yourself with a reason; idempotent, first reason wins
  * call.awaitEnd(Duration.ofSeconds(30));
  * }</pre>
+ * A transport that shows the call live (the browser's captions and agent state) passes a
+ * {@link dev.palaver.server.calls.CallObserver} to {@code start}: it may wrap the call's recognition and
+ * synthesis and sees each event after the record has taken it.
  * A call whose media comes later (a phone that rings first) is {@link dev.palaver.server.calls.CallRuntime#reserve
  * reserved} (its record exists and counts against the organization's limit) and later
  * {@link dev.palaver.server.calls.CallRuntime#attach attached} to its transport, possibly on another node,

@@ -8,8 +8,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.slf4j.MDC;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.palaver.server.platform.web.ErrorCode;
@@ -22,14 +20,10 @@ import dev.palaver.server.platform.web.Problems;
  */
 public final class BearerAuthenticationFilter extends OncePerRequestFilter {
 
-    private final AccessTokens tokens;
-    private final SessionGuard sessions;
-    private final ApiKeys apiKeys;
+    private final BearerCredentials credentials;
 
-    BearerAuthenticationFilter(AccessTokens tokens, SessionGuard sessions, ApiKeys apiKeys) {
-        this.tokens = tokens;
-        this.sessions = sessions;
-        this.apiKeys = apiKeys;
+    BearerAuthenticationFilter(BearerCredentials credentials) {
+        this.credentials = credentials;
     }
 
     /** Only the API takes bearer credentials; elsewhere (the metrics scrape) the header means something else. */
@@ -47,31 +41,13 @@ public final class BearerAuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         Optional<Caller> caller = header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authenticate(header.substring(7).strip()) : Optional.empty();
+                ? credentials.authenticate(header.substring(7).strip()) : Optional.empty();
         if (caller.isEmpty()) {
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             Problems.write(request, response, ErrorCode.UNAUTHENTICATED,
                     "The bearer token is not valid (malformed, expired or revoked).");
             return;
         }
-        var context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(new CallerAuthentication(caller.get()));
-        SecurityContextHolder.setContext(context);
-        MDC.put("orgId", caller.get().orgId().toString());
-        try {
-            chain.doFilter(request, response);
-        } finally {
-            SecurityContextHolder.clearContext();
-        }
-    }
-
-    private Optional<Caller> authenticate(String token) {
-        if (token.isEmpty() || token.length() > 4096) {
-            return Optional.empty();
-        }
-        if (ApiKeys.looksLikeKey(token)) {
-            return apiKeys.authenticate(token);
-        }
-        return tokens.verify(token).flatMap(sessions::check);
+        CallerAuthentication.proceedAs(caller.get(), request, response, chain);
     }
 }

@@ -27,14 +27,27 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    BearerAuthenticationFilter bearerAuthenticationFilter(AccessTokens tokens, SessionGuard guard, ApiKeys keys) {
-        return new BearerAuthenticationFilter(tokens, guard, keys);
+    BearerAuthenticationFilter bearerAuthenticationFilter(BearerCredentials credentials) {
+        return new BearerAuthenticationFilter(credentials);
     }
 
     /** The filter runs inside the security chain only, not a second time as a plain servlet filter. */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<BearerAuthenticationFilter> bearerFilterNotStandalone(
             BearerAuthenticationFilter filter) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
+    PageAuthenticationFilter pageAuthenticationFilter(PageSessions sessions) {
+        return new PageAuthenticationFilter(sessions);
+    }
+
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<PageAuthenticationFilter> pageFilterNotStandalone(
+            PageAuthenticationFilter filter) {
         var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(filter);
         registration.setEnabled(false);
         return registration;
@@ -58,6 +71,8 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new AccessInterceptor()).addPathPatterns("/api/**")
                 .excludePathPatterns("/api/docs", "/api/docs/**");
+        registry.addInterceptor(new PageAccessInterceptor()).addPathPatterns("/**")
+                .excludePathPatterns("/api/**", "/actuator/**", "/error");
     }
 
     @Override

@@ -26,9 +26,9 @@ import dev.palaver.server.platform.web.Page;
 
 /** An organization's phone numbers, each answered by one agent. Numbers are stored in E.164. */
 @Service
-class PhoneNumbers {
+public class PhoneNumbers {
 
-    record PhoneNumber(UUID id, String number, UUID agentId, Instant createdAt) {
+    public record PhoneNumber(UUID id, String number, UUID agentId, Instant createdAt) {
     }
 
     /** Which organization and agent answer a number. */
@@ -64,7 +64,7 @@ class PhoneNumbers {
         }
     }
 
-    Page<PhoneNumber> list(UUID orgId, String cursor, Integer limit) {
+    public Page<PhoneNumber> list(UUID orgId, String cursor, Integer limit) {
         int size = Cursor.limit(limit);
         UUID after = Cursor.decode(cursor);
         List<PhoneNumber> rows = jdbc.sql("""
@@ -75,7 +75,7 @@ class PhoneNumbers {
     }
 
     @Transactional
-    PhoneNumber create(Caller caller, String number, UUID agentId) {
+    public PhoneNumber create(Caller caller, String number, UUID agentId) {
         String e164 = e164("number", number);
         requireAgent(caller.orgId(), agentId);
         UUID id = Ids.newId();
@@ -90,7 +90,7 @@ class PhoneNumbers {
     }
 
     @Transactional
-    PhoneNumber update(Caller caller, UUID id, UUID agentId) {
+    public PhoneNumber update(Caller caller, UUID id, UUID agentId) {
         get(caller.orgId(), id);
         requireAgent(caller.orgId(), agentId);
         jdbc.sql("update phone_numbers set agent_id = ? where org_id = ? and id = ?").params(agentId, caller.orgId(), id).update();
@@ -99,7 +99,7 @@ class PhoneNumbers {
     }
 
     @Transactional
-    void delete(Caller caller, UUID id) {
+    public void delete(Caller caller, UUID id) {
         if (jdbc.sql("delete from phone_numbers where org_id = ? and id = ?").params(caller.orgId(), id).update() == 0) {
             throw new ApiException(ErrorCode.NOT_FOUND, "No such phone number.");
         }

@@ -24,6 +24,7 @@ import dev.palaver.server.calls.CallRecord;
 import dev.palaver.server.calls.CallRuntime;
 import dev.palaver.server.calls.CallStart;
 import dev.palaver.server.calls.CallStatus;
+import dev.palaver.server.identity.PublicEndpoint;
 import dev.palaver.server.platform.web.ApiException;
 
 /**
@@ -54,6 +55,7 @@ class TwilioWebhooks {
     }
 
     @PostMapping(path = "/telephony/twilio/voice")
+    @PublicEndpoint("Twilio's request signature is the credential (TwilioRequests.verify)")
     ResponseEntity<String> voice(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
         Optional<TwilioRequests.Verified> verified = requests.verify(request, body == null ? new byte[0] : body);
         if (verified.isEmpty()) {
@@ -93,6 +95,7 @@ class TwilioWebhooks {
     }
 
     @PostMapping(path = "/telephony/twilio/status")
+    @PublicEndpoint("Twilio's request signature is the credential (TwilioRequests.verify)")
     ResponseEntity<Void> status(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
         Optional<TwilioRequests.Verified> verified = requests.verify(request, body == null ? new byte[0] : body);
         if (verified.isEmpty()) {

@@ -87,6 +87,11 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/knowledge-bases/{id}/documents", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
         EXPECTED.put("DELETE /api/v1/knowledge-bases/{id}/documents/{documentId}", new Rule(Role.ADMIN, Scopes.KNOWLEDGE_WRITE));
         EXPECTED.put("POST /api/v1/knowledge-bases/{id}/search", new Rule(Role.VIEWER, Scopes.KNOWLEDGE_READ));
+        EXPECTED.put("POST /api/v1/agents/{id}/turns", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
+        EXPECTED.put("GET /api/v1/turn-audio/{audioId}", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
+        EXPECTED.put("POST /api/v1/agents/{id}/publishable-keys", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
+        EXPECTED.put("GET /api/v1/agents/{id}/publishable-keys", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
+        EXPECTED.put("DELETE /api/v1/agents/{id}/publishable-keys/{keyId}", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
         EXPECTED.put("POST /api/v1/agents/{id}/test-turns", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
         EXPECTED.put("GET /api/v1/customers", new Rule(Role.VIEWER, Scopes.CUSTOMERS_READ));
         EXPECTED.put("POST /api/v1/customers", new Rule(Role.MEMBER, Scopes.CUSTOMERS_WRITE));

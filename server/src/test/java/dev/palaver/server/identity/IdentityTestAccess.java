@@ -22,4 +22,15 @@ public final class IdentityTestAccess {
         UUID userId = fixtures.user(orgId, role, role.wire() + "-" + UUID.randomUUID() + "@example.test");
         return fixtures.accessToken(orgId, userId, role);
     }
+
+    /** A member who can sign in with a password (for the page login). */
+    public record Login(UUID orgId, UUID userId, String email, String password) {
+    }
+
+    public static Login member(ApplicationContext context, UUID orgId, Role role) {
+        IdentityFixtures fixtures = new IdentityFixtures(context);
+        String email = role.wire() + "-" + UUID.randomUUID() + "@example.test";
+        UUID userId = fixtures.user(orgId, role, email);
+        return new Login(orgId, userId, email, IdentityFixtures.PASSWORD);
+    }
 }

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -16,13 +17,16 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 import dev.palaver.server.identity.ApiRateLimitFilter;
 import dev.palaver.server.identity.BearerAuthenticationFilter;
+import dev.palaver.server.identity.PageAuthenticationFilter;
 import dev.palaver.server.platform.config.PalaverProperties;
 import dev.palaver.server.platform.web.ErrorCode;
 import dev.palaver.server.platform.web.Problems;
 
 /**
  * Fails closed: everything under {@code /api} needs an authenticated principal; only health, the
- * metrics scrape (guarded by its own filter), the API description and public pages are open.
+ * metrics scrape (guarded by its own filter), the API description and public pages are open. Pages
+ * authenticate from cookies ({@code PageAuthenticationFilter}); their state-changing requests need a
+ * CSRF token ({@link PageCsrf}); which page handlers need a member is decided by the page interceptor.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -34,11 +38,17 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, CorsConfigurationSource corsConfigurationSource,
-                                    BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits) throws Exception {
+                                    BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits,
+                                    PageAuthenticationFilter pages) throws Exception {
         http
                 .addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
+                .addFilterBefore(pages, AnonymousAuthenticationFilter.class)
                 .addFilterAfter(rateLimits, BearerAuthenticationFilter.class)
-                .csrf(csrf -> csrf.disable())
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(PageCsrf.repository())
+                        // Every request authenticates afresh (no server session): do not rotate the token each time.
+                        .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
+                        .requireCsrfProtectionMatcher(PageCsrf::needsToken))
                 .cors(c -> c.configurationSource(corsConfigurationSource))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())

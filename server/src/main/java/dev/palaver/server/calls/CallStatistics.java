@@ -1,0 +1,87 @@
+package dev.palaver.server.calls;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * An organization's calls in figures, for the dashboard's overview: counts and durations, turn latency
+ * percentiles over time (from the {@code turn} events' {@code firstAudioOutMs}: caller stops speaking →
+ * first agent audio), and the latest errors. Every query starts from the organization's calls by start
+ * time ({@code calls_org_started}), then their events by primary key.
+ */
+@Service
+public class CallStatistics {
+
+    private final JdbcClient jdbc;
+
+    CallStatistics(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Calls started since {@code since}: how many, still open, failed; their average duration when ended; error events. */
+    public record Summary(long calls, long open, long failed, Double averageSeconds, long errors) {
+    }
+
+    /** Turn latency in one time bucket. */
+    public record LatencyBucket(Instant start, long turns, double p50Ms, double p90Ms) {
+    }
+
+    /** One error event of a call. */
+    public record CallError(UUID callId, Instant at, String component, String message) {
+    }
+
+    public Summary summary(UUID orgId, Instant since) {
+        Summary calls = jdbc.sql("""
+                select count(*) as calls, count(*) filter (where ended_at is null) as open,
+                       count(*) filter (where status = 'failed') as failed,
+                       avg(extract(epoch from ended_at - coalesce(answered_at, started_at)))
+                           filter (where ended_at is not null)::double precision as avg_seconds
+                from calls where org_id = :org and started_at >= :since""")
+                .param("org", orgId).param("since", Timestamp.from(since))
+                .query((rs, i) -> new Summary(rs.getLong("calls"), rs.getLong("open"), rs.getLong("failed"),
+                        (Double) rs.getObject("avg_seconds", Double.class), 0))
+                .single();
+        long errors = jdbc.sql("""
+                select count(*) from calls c join call_events e on e.call_id = c.id
+                where c.org_id = :org and c.started_at >= :since and e.type = 'error'""")
+                .param("org", orgId).param("since", Timestamp.from(since)).query(Long.class).single();
+        return new Summary(calls.calls(), calls.open(), calls.failed(), calls.averageSeconds(), errors);
+    }
+
+    /** p50 and p90 of turn latency per {@code bucket} ({@code hour} or {@code day}) for calls started since {@code since}. */
+    public List<LatencyBucket> latency(UUID orgId, Instant since, String bucket) {
+        if (!bucket.equals("hour") && !bucket.equals("day")) {
+            throw new IllegalArgumentException("bucket must be hour or day");
+        }
+        return jdbc.sql("""
+                select date_trunc(:bucket, e.at at time zone 'UTC') at time zone 'UTC' as bucket, count(*) as turns,
+                       percentile_cont(0.5) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p50,
+                       percentile_cont(0.9) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p90
+                from calls c join call_events e on e.call_id = c.id
+                where c.org_id = :org and c.started_at >= :since and e.type = 'turn'
+                  and jsonb_typeof(e.payload->'firstAudioOutMs') = 'number'
+                group by 1 order by 1""")
+                .param("bucket", bucket).param("org", orgId).param("since", Timestamp.from(since))
+                .query((rs, i) -> new LatencyBucket(rs.getTimestamp("bucket").toInstant(), rs.getLong("turns"),
+                        rs.getDouble("p50"), rs.getDouble("p90")))
+                .list();
+    }
+
+    /** The latest error events of calls started since {@code since}, newest first. */
+    public List<CallError> recentErrors(UUID orgId, Instant since, int limit) {
+        return jdbc.sql("""
+                select c.id, e.at, e.payload->>'component' as component, e.payload->>'message' as message
+                from calls c join call_events e on e.call_id = c.id
+                where c.org_id = :org and c.started_at >= :since and e.type = 'error'
+                order by e.at desc limit :n""")
+                .param("org", orgId).param("since", Timestamp.from(since)).param("n", limit)
+                .query((rs, i) -> new CallError(rs.getObject("id", UUID.class), rs.getTimestamp("at").toInstant(),
+                        rs.getString("component"), rs.getString("message")))
+                .list();
+    }
+}

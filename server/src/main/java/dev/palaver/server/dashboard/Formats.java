@@ -1,0 +1,56 @@
+package dev.palaver.server.dashboard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import tools.jackson.databind.JsonNode;
+
+/** How the pages print times, durations and sizes ({@code ${fmt.…}} in templates). */
+public final class Formats {
+
+    static final Formats INSTANCE = new Formats();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Formats() {
+    }
+
+    public String time(Instant t) {
+        return t == null ? "—" : TIME.format(t);
+    }
+
+    public String millis(Number ms) {
+        return ms == null ? "—" : Math.round(ms.doubleValue()) + " ms";
+    }
+
+    public String seconds(Number s) {
+        if (s == null) {
+            return "—";
+        }
+        Duration d = Duration.ofMillis(Math.round(s.doubleValue() * 1000));
+        return d.toMinutes() > 0 ? d.toMinutes() + " min " + d.toSecondsPart() + " s" : d.toSecondsPart() + " s";
+    }
+
+    public String between(Instant from, Instant to) {
+        return from == null || to == null ? "—" : seconds(Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    /** An offset from the start of a call, as m:ss.s. */
+    public String clock(long ms) {
+        return String.format("%d:%04.1f", ms / 60_000, (ms % 60_000) / 1000.0);
+    }
+
+    /** A field of a JSON payload as text; empty when absent or null. */
+    public String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? "" : v.isString() ? v.asString() : v.toString();
+    }
+
+    public String bytes(Long n) {
+        if (n == null) {
+            return "—";
+        }
+        return n < 1024 ? n + " B" : n < 1024 * 1024 ? (n / 1024) + " KB" : String.format("%.1f MB", n / 1048576.0);
+    }
+}
