@@ -405,7 +405,7 @@ public final class CallSession {
             }
             case TtsAudio a -> {
                 if (isCurrentSynthesis(a.stream())) {
-                    onTtsAudio(a.pcm(), posted);
+                    onTtsAudio(a.audio().take(), posted);
                 }
             }
             case TtsDone d -> {

@@ -95,10 +95,24 @@ final class EventAdapters {
         }
     }
 
-    record Synthesis(long stream, Predicate<SessionEvent> post) implements TextToSpeech.Listener {
+    /** A synthesis' listener. Its calls come in order, one at a time; only the audio still in the mailbox is shared. */
+    static final class Synthesis implements TextToSpeech.Listener {
+        private final long stream;
+        private final Predicate<SessionEvent> post;
+        private volatile PendingAudio waiting;
+
+        Synthesis(long stream, Predicate<SessionEvent> post) {
+            this.stream = stream;
+            this.post = post;
+        }
+
         @Override
         public void onAudio(short[] pcm) {
-            post.test(new TtsAudio(stream, pcm));
+            if (waiting != null && waiting.append(pcm)) {
+                return;
+            }
+            PendingAudio audio = new PendingAudio(pcm);
+            waiting = post.test(new TtsAudio(stream, audio)) ? audio : null;
         }
 
         @Override

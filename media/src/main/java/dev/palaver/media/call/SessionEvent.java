@@ -48,7 +48,8 @@ sealed interface SessionEvent {
     record ToolFinished(long reply, String toolCallId, ToolResult result) implements SessionEvent {
     }
 
-    record TtsAudio(long stream, short[] pcm) implements SessionEvent {
+    /** Synthesized audio; pieces that arrive while it waits in the mailbox join it (see {@link PendingAudio}). */
+    record TtsAudio(long stream, PendingAudio audio) implements SessionEvent {
     }
 
     record TtsDone(long stream) implements SessionEvent {

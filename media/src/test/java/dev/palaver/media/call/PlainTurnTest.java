@@ -40,6 +40,25 @@ class PlainTurnTest {
     }
 
     @Test
+    void aSentenceSynthesizedAllAtOnceFitsTheMailboxAndPlaysWhole() {
+        CallHarness h = new CallHarness();
+        // 25 characters at 200 ms each: 5 s of greeting handed over as 250 pieces of 20 ms in one burst (as
+        // flite does), far more events than this call's mailbox of 64 holds.
+        h.settings.firstMessage("Hello there, and welcome.").mailboxCapacity(64);
+        h.ttsScript.millisPerCharacter(200).pieceMillis(20).pieceInterval(Duration.ZERO);
+        h.start();
+
+        h.silenceMillis(6000);
+
+        assertThat(h.session.isEnded()).as("the call survived the burst").isFalse();
+        int played = h.transport.audioSent().stream().mapToInt(a -> a.samples().length).sum();
+        assertThat(played).isEqualTo(h.tts.samplesFor("Hello there, and welcome."));
+        assertThat(h.lastAgentMessage()).isEqualTo(AssistantMessage.of("Hello there, and welcome."));
+        assertThat(h.session.state()).isEqualTo(CallState.LISTENING);
+        h.hangUpAndAssertReleased();
+    }
+
+    @Test
     void withoutFirstMessageTheCallStartsListening() {
         CallHarness h = new CallHarness().start();
         assertThat(h.session.state()).isEqualTo(CallState.LISTENING);

@@ -137,7 +137,11 @@ class WebCalls {
 
             @Override
             public TextToSpeech textToSpeech(TextToSpeech tts) {
-                return new CoalescingTextToSpeech(tts, transport::agentSpeaks);
+                // What is about to be said is the agent's caption.
+                return (text, listener) -> {
+                    transport.agentSpeaks(text);
+                    return tts.synthesize(text, listener);
+                };
             }
 
             @Override
