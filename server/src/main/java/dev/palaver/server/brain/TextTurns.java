@@ -68,6 +68,7 @@ public class TextTurns implements DisposableBean {
     }
 
     /** One turn's answer; {@code greeting} only on a session's first turn, {@code node} only for flow agents. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Turn(UUID sessionId, String greeting, String reply, List<ToolCallView> toolCalls, String node, boolean ended) {
     }
 

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,11 @@ import dev.palaver.media.fake.FakeTextToSpeech;
 import dev.palaver.media.fake.FakeVoiceActivityDetector;
 import dev.palaver.media.fake.Latency;
 import dev.palaver.media.llm.AssistantMessage;
+import dev.palaver.media.llm.LanguageModel;
+import dev.palaver.media.llm.ToolCall;
+import dev.palaver.media.llm.ToolDefinition;
+import dev.palaver.media.llm.ToolExecutor;
+import dev.palaver.media.llm.ToolResult;
 import dev.palaver.media.time.VirtualScheduler;
 import dev.palaver.media.transport.InMemoryTransport;
 import dev.palaver.server.agents.AgentDefinitions;
@@ -33,7 +41,9 @@ import dev.palaver.server.testing.SharedPalaverContext;
 /**
  * The offline Front desk brain inside the media engine's {@code CallSession}, as a phone call runs it: the
  * flow is the session's language model, its functions run through the session's tool handling, and its
- * goodbye ends the call. Speech is faked; the brain, tools and database are real.
+ * goodbye ends the call. Speech is faked; the brain, tools and database are real. The session runs on
+ * virtual time, which stands still while the brain works on its own threads (so a slow machine never looks
+ * like a stalled model).
  */
 class FlowInCallEngineTest extends SharedPalaverContext {
 
@@ -41,7 +51,74 @@ class FlowInCallEngineTest extends SharedPalaverContext {
     private final InMemoryTransport transport = new InMemoryTransport(clock, true);
     private final FakeVoiceActivityDetector vad = new FakeVoiceActivityDetector(AudioFormat.SAMPLES_PER_FRAME);
     private final List<CallEvent> events = new ArrayList<>();
+    private final AtomicInteger thinking = new AtomicInteger();
     private CallSession session;
+
+    /** The brain's model, counting the completions in flight. */
+    private LanguageModel counted(LanguageModel model) {
+        return (request, listener) -> {
+            thinking.incrementAndGet();
+            AtomicBoolean finished = new AtomicBoolean();
+            Runnable finish = () -> {
+                if (finished.compareAndSet(false, true)) {
+                    thinking.decrementAndGet();
+                }
+            };
+            LanguageModel.Stream stream = model.stream(request, new LanguageModel.Listener() {
+                @Override
+                public void onText(String delta) {
+                    listener.onText(delta);
+                }
+
+                @Override
+                public void onToolCall(ToolCall call) {
+                    listener.onToolCall(call);
+                }
+
+                @Override
+                public void onDone() {
+                    listener.onDone();
+                    finish.run();
+                }
+
+                @Override
+                public void onError(String message) {
+                    listener.onError(message);
+                    finish.run();
+                }
+            });
+            return () -> {
+                stream.close();
+                finish.run();
+            };
+        };
+    }
+
+    /** The brain's tools, counting the calls in flight. */
+    private ToolExecutor counted(ToolExecutor tools) {
+        return new ToolExecutor() {
+            @Override
+            public List<ToolDefinition> definitions() {
+                return tools.definitions();
+            }
+
+            @Override
+            public CompletableFuture<ToolResult> execute(ToolCall call) {
+                thinking.incrementAndGet();
+                CompletableFuture<ToolResult> result = tools.execute(call);
+                result.whenComplete((r, e) -> thinking.decrementAndGet());
+                return result;
+            }
+        };
+    }
+
+    private void awaitBrain() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (thinking.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        clock.runDueTasks();
+    }
 
     /** Caller audio for {@code millis}, on virtual time; real time passes too, for the brain's own threads. */
     private void frames(long millis, short value) throws InterruptedException {
@@ -51,8 +128,9 @@ class FlowInCallEngineTest extends SharedPalaverContext {
                 Arrays.fill(frame, value);
                 transport.receiveAudio(frame);
             }
+            awaitBrain();
             clock.advance(Duration.ofMillis(AudioFormat.FRAME_MILLIS));
-            Thread.sleep(3);
+            awaitBrain();
         }
     }
 
@@ -80,7 +158,7 @@ class FlowInCallEngineTest extends SharedPalaverContext {
         CallSettings settings = agent.definition().callSettings(CallSettings.builder().build()).toBuilder()
                 .systemPrompt(brain.systemPrompt()).firstMessage(brain.firstMessage()).build();
         session = CallSession.builder().callId("front-desk-call").settings(settings).transport(transport)
-                .speechToText(stt).languageModel(brain.languageModel()).textToSpeech(tts).tools(brain.tools())
+                .speechToText(stt).languageModel(counted(brain.languageModel())).textToSpeech(tts).tools(counted(brain.tools()))
                 .voiceActivityDetector(vad).scheduler(clock).sink(events::add).loopMode(LoopMode.ON_SCHEDULER).build();
         session.start();
         clock.runDueTasks();

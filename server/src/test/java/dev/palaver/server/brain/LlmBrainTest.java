@@ -83,6 +83,7 @@ class LlmBrainTest extends SharedPalaverContext {
         JsonNode turn = client.turn(null, "Book me a haircut on Monday at ten, I'm Dana, +1 415 555 0177.", null);
 
         assertThat(turn.get("reply").asString()).isEqualTo("You're booked for Monday at ten, Dana.");
+        assertThat(turn.has("node")).as("only flow agents have nodes").isFalse();
         assertThat(TestTurnsClient.toolNames(turn)).containsExactly("book_appointment!", "book_appointment");
         String refusal = turn.get("toolCalls").get(0).get("result").asString();
         assertThat(refusal).contains("$.time: is required").contains("$.date: must be a date");
@@ -127,7 +128,8 @@ class LlmBrainTest extends SharedPalaverContext {
                     return FakeChatServer.Answer.says("{\"facts\": {\"name\": \"Dana\", \"favourite_stylist\": \"Sam\"},"
                             + " \"summary\": \"Asked when Sam is free.\"}");
                 })
-                .then(FakeChatServer.Answer.says("Hello again."));
+                .then(FakeChatServer.Answer.says("Hello again."))
+                .then(FakeChatServer.Answer.says("Goodbye."));
         TestTurnsClient client = new TestTurnsClient(http, token, agent(llmAgent("[]")));
 
         JsonNode first = client.turn(null, "I'm Dana and I always want Sam as my stylist.", caller);
@@ -138,6 +140,8 @@ class LlmBrainTest extends SharedPalaverContext {
         assertThat(memory.get("summary").asString()).endsWith(": Asked when Sam is free.");
 
         JsonNode second = client.turn(null, "Hi!", caller);
+        JsonNode third = client.turn(second.get("sessionId").asString(), "Bye!", caller);
+        assertThat(third.has("greeting")).as("the greeting comes with the first turn only").isFalse();
         assertThat(second.get("greeting").asString()).isEqualTo("Welcome back, Dana! Hello, concierge speaking.");
         assertThat(FakeChatServer.said(llm.requests().get(2))).contains("- favourite stylist: Sam")
                 .contains("Asked when Sam is free.");
