@@ -2,7 +2,6 @@ package dev.palaver.server.dashboard;
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -65,14 +64,8 @@ class CallsPage {
         }
 
         private static java.time.Instant day(String s, int plusDays) {
-            if (s == null || s.isBlank()) {
-                return null;
-            }
-            try {
-                return LocalDate.parse(s.strip()).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new ApiException(ErrorCode.BAD_REQUEST, "Dates are written like 2026-11-24.");
-            }
+            LocalDate day = Formats.day(s);
+            return day == null ? null : day.plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
         }
     }
 

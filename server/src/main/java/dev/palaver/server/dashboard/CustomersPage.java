@@ -3,7 +3,6 @@ package dev.palaver.server.dashboard;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 
 import org.springframework.stereotype.Controller;
@@ -18,8 +17,6 @@ import dev.palaver.server.crm.Customers;
 import dev.palaver.server.identity.Access;
 import dev.palaver.server.identity.Caller;
 import dev.palaver.server.identity.Role;
-import dev.palaver.server.platform.web.ApiException;
-import dev.palaver.server.platform.web.ErrorCode;
 
 /** {@code /customers} (search, cursor pages) and {@code /appointments} (from a day on, cancel). */
 @Controller
@@ -44,7 +41,8 @@ class CustomersPage {
     @GetMapping("/appointments")
     String appointments(Caller caller, @RequestParam(name = "from", required = false) String from,
                         @RequestParam(name = "cursor", required = false) String cursor, Model model) {
-        LocalDate day = day(from);
+        LocalDate given = Formats.day(from);
+        LocalDate day = given == null ? LocalDate.now(ZoneOffset.UTC) : given;
         Instant since = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         model.addAttribute("from", day.toString());
         model.addAttribute("page", appointments.list(caller.orgId(), since, null, null, null, cursor, 50));
@@ -57,16 +55,5 @@ class CustomersPage {
     String cancel(Caller caller, @PathVariable UUID id) {
         appointments.cancel(caller.orgId(), id);
         return "redirect:/appointments?cancelled";
-    }
-
-    private static LocalDate day(String s) {
-        if (s == null || s.isBlank()) {
-            return LocalDate.now(ZoneOffset.UTC);
-        }
-        try {
-            return LocalDate.parse(s.strip());
-        } catch (DateTimeParseException e) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "Dates are written like 2026-11-24.");
-        }
     }
 }

@@ -2,10 +2,15 @@ package dev.palaver.server.dashboard;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 import tools.jackson.databind.JsonNode;
+
+import dev.palaver.server.platform.web.ApiException;
+import dev.palaver.server.platform.web.ErrorCode;
 
 /** How the pages print times, durations and sizes ({@code ${fmt.…}} in templates). */
 public final class Formats {
@@ -45,6 +50,18 @@ public final class Formats {
     public String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);
         return v == null || v.isNull() ? "" : v.isString() ? v.asString() : v.toString();
+    }
+
+    /** A day typed in a date field ({@code 2026-11-24}); null when blank, 400 with a readable message when malformed. */
+    static LocalDate day(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s.strip());
+        } catch (DateTimeParseException e) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Dates are written like 2026-11-24.");
+        }
     }
 
     public String bytes(Long n) {

@@ -75,6 +75,13 @@ class KnowledgePage {
         return "redirect:/knowledge/" + id + "?uploaded";
     }
 
+    @PostMapping("/knowledge/{id}/delete")
+    @Access(role = Role.ADMIN)
+    String delete(Caller caller, @PathVariable UUID id) {
+        bases.delete(caller.orgId(), caller, id);
+        return "redirect:/knowledge";
+    }
+
     @PostMapping("/knowledge/{id}/documents/{documentId}/delete")
     @Access(role = Role.ADMIN)
     String deleteDocument(Caller caller, @PathVariable UUID id, @PathVariable UUID documentId) {

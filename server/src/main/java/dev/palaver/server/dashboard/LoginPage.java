@@ -12,7 +12,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import dev.palaver.server.identity.Caller;
 import dev.palaver.server.identity.PageSessions;
 import dev.palaver.server.identity.PublicEndpoint;
+import dev.palaver.server.platform.config.PalaverProperties;
 import dev.palaver.server.platform.ratelimit.RateLimitedException;
+import dev.palaver.server.platform.ratelimit.RateLimiter;
 import dev.palaver.server.platform.security.PageCsrf;
 import dev.palaver.server.platform.web.ApiException;
 
@@ -21,9 +23,13 @@ import dev.palaver.server.platform.web.ApiException;
 class LoginPage {
 
     private final PageSessions sessions;
+    private final RateLimiter limiter;
+    private final RateLimiter.Limit perAddress;
 
-    LoginPage(PageSessions sessions) {
+    LoginPage(PageSessions sessions, RateLimiter limiter, PalaverProperties props) {
         this.sessions = sessions;
+        this.limiter = limiter;
+        this.perAddress = RateLimiter.Limit.perMinute(props.rateLimits().authPerMinute());
     }
 
     @GetMapping("/login")
@@ -40,6 +46,13 @@ class LoginPage {
                  @RequestParam(name = "next", required = false) String next,
                  Model model, HttpServletRequest request, HttpServletResponse response) {
         String target = safeNext(next);
+        // The same per-address budget as the API's sign-in endpoints (one bucket for both).
+        RateLimiter.Decision budget = limiter.tryConsume("ip:" + request.getRemoteAddr(), perAddress);
+        if (!budget.allowed()) {
+            response.setHeader("Retry-After", Long.toString(budget.retryAfterSeconds()));
+            return failed(model, response, 429, "Too many sign-in attempts from this address; try again in "
+                    + budget.retryAfterSeconds() + " s.", email, target);
+        }
         try {
             if (email.isBlank() || password.isEmpty() || email.length() > 320 || password.length() > 1024) {
                 throw new ApiException(dev.palaver.server.platform.web.ErrorCode.UNAUTHENTICATED,

@@ -49,6 +49,13 @@ class MembersPage {
         return "redirect:/members";
     }
 
+    @PostMapping("/members/{userId}/remove")
+    @Access(role = Role.ADMIN)
+    String remove(Caller caller, @PathVariable UUID userId) {
+        members.remove(caller, userId);
+        return "redirect:/members";
+    }
+
     private String show(Caller caller, Members.Invitation invitation, Model model) {
         model.addAttribute("members", members.list(caller.orgId()));
         model.addAttribute("roles", Arrays.stream(Role.values()).map(Role::wire).toList());

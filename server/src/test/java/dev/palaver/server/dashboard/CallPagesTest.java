@@ -70,6 +70,10 @@ class CallPagesTest extends SharedPalaverContext {
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         assertThat(callIds(owner.get("/calls?from=" + today + "&to=" + today).body())).hasSize(3);
         assertThat(callIds(owner.get("/calls?to=2000-01-01").body())).isEmpty();
+        HttpResponse<String> badDate = owner.get("/appointments?from=yesterday");
+        assertThat(badDate.statusCode()).isEqualTo(400);
+        assertThat(badDate.body()).contains("Dates are written like 2026-11-24.");
+        assertThat(owner.get("/calls?from=24.11.2026").statusCode()).isEqualTo(400);
         HttpResponse<String> bad = owner.get("/calls?status=exploded");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("role=\"alert\"").contains("Unknown filter value");

@@ -120,6 +120,20 @@ class PageActionsTest extends SharedPalaverContext {
     }
 
     @Test
+    void adminsRemoveMembersAndKnowledgeBases() {
+        owner.get("/members");
+        HttpResponse<String> removed = owner.post("/members/" + data.viewer().userId() + "/remove", Map.of(), true);
+        assertThat(removed.statusCode()).isEqualTo(302);
+        assertThat(owner.get("/members").body()).doesNotContain(data.viewer().email());
+        PageClient gone = new PageClient(port);
+        assertThat(gone.login(data.viewer().email(), data.viewer().password()).statusCode()).isEqualTo(401);
+
+        owner.get("/knowledge/" + data.knowledgeBaseId());
+        assertThat(owner.post("/knowledge/" + data.knowledgeBaseId() + "/delete", Map.of(), true).statusCode()).isEqualTo(302);
+        assertThat(owner.get("/knowledge/" + data.knowledgeBaseId()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void htmxRequestsCarryTheCsrfTokenInAHeader() {
         String path = "/knowledge/" + data.knowledgeBaseId();
         owner.get(path);

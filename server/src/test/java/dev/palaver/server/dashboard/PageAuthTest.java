@@ -98,6 +98,18 @@ class PageAuthTest extends SharedPalaverContext {
     }
 
     @Test
+    void repeatedWrongPasswordsOnTheFormAreThrottledWithAReadableMessage() {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 20; i++) {
+            last = pages.login(owner.email(), "wrong-" + i);
+        }
+        assertThat(last.statusCode()).isEqualTo(429);
+        assertThat(last.body()).contains("role=\"alert\"").contains("Too many failed sign-ins for this email");
+        assertThat(pages.login(owner.email(), owner.password()).statusCode()).isEqualTo(429);
+        assertThat(pages.cookie(PageSessions.ACCESS_COOKIE)).isNull();
+    }
+
+    @Test
     void theLoginFormNeedsItsCsrfToken() {
         pages.get("/login");
         HttpResponse<String> r = pages.post("/login", Map.of("email", owner.email(), "password", owner.password()), false);

@@ -27,17 +27,23 @@ public final class PageCsrf {
     private PageCsrf() {
     }
 
-    static CsrfTokenRepository repository() {
+    /** {@code alwaysSecure}: TLS ends at a proxy ({@code PALAVER_PUBLIC_URL} is https), so mark the cookie Secure. */
+    static CsrfTokenRepository repository(boolean alwaysSecure) {
         CookieCsrfTokenRepository repository = new CookieCsrfTokenRepository();
         repository.setCookieName(COOKIE);
         repository.setHeaderName(HEADER);
-        repository.setCookieCustomizer(c -> c.httpOnly(true).sameSite("Strict").path("/"));
+        repository.setCookieCustomizer(c -> {
+            c.httpOnly(true).sameSite("Strict").path("/");
+            if (alwaysSecure) {
+                c.secure(true);
+            }
+        });
         return repository;
     }
 
     /** Drops the token at sign-in, so a token planted before it (login CSRF, fixation) is not the session's. */
     public static void renew(HttpServletRequest request, HttpServletResponse response) {
-        repository().saveToken(null, request, response);
+        repository(false).saveToken(null, request, response);
     }
 
     static boolean needsToken(HttpServletRequest request) {

@@ -39,13 +39,14 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, CorsConfigurationSource corsConfigurationSource,
                                     BearerAuthenticationFilter bearer, ApiRateLimitFilter rateLimits,
-                                    PageAuthenticationFilter pages) throws Exception {
+                                    PageAuthenticationFilter pages, PalaverProperties props) throws Exception {
         http
                 .addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
                 .addFilterBefore(pages, AnonymousAuthenticationFilter.class)
                 .addFilterAfter(rateLimits, BearerAuthenticationFilter.class)
                 .csrf(csrf -> csrf
-                        .csrfTokenRepository(PageCsrf.repository())
+                        .csrfTokenRepository(PageCsrf.repository(
+                                props.publicUrl() != null && props.publicUrl().startsWith("https://")))
                         // Every request authenticates afresh (no server session): do not rotate the token each time.
                         .sessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy())
                         .requireCsrfProtectionMatcher(PageCsrf::needsToken))
