@@ -1,6 +1,8 @@
 package dev.palaver.bench;
 
+import dev.palaver.bench.calls.CallsSuite;
 import dev.palaver.bench.engine.EngineSuite;
+import dev.palaver.bench.fakes.FakeProviders;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +18,12 @@ public final class Main {
             parts of the engine suite, each in its own JVM:
               engine-turns [--turns N] [--warmup N] [--vad energy | --vad silero --speech WAV]
               engine-sessions [--sessions N] [--seconds S] [--warmup-seconds S] [--vad silero|energy] --speech DIR
+            processes of the calls suite:
+              fakes [--stt-port N] [--http-port N] [--stt-final-ms N] [--stt-partial-ms N] [--llm-ttft-ms N]
+                    [--llm-token-ms N] [--tts-ttfb-ms N] [--tts-ms-per-char N] [--lognormal-sigma S]
+              calls-simulator --server URL --server-pid PID --gc-log FILE --stt URL --http URL --speech DIR
+                    --admin-password P [--smoke | --levels 1,10,…] [--window-seconds S] [--settle-seconds S]
+                    [--fakes-pid PID] [--report FILE.md --chart FILE.png --command TEXT] [fake delays as above]
             """;
 
     private Main() {
@@ -31,6 +39,8 @@ public final class Main {
             case "engine" -> EngineSuite.run(rest);
             case "engine-turns" -> EngineSuite.turns(rest);
             case "engine-sessions" -> EngineSuite.sessions(rest);
+            case "fakes" -> FakeProviders.main(rest, System.out);
+            case "calls-simulator" -> CallsSuite.run(rest, System.out);
             case "calls", "api", "knowledge" -> {
                 System.err.println("bench/run " + args[0] + ": this suite is not built yet");
                 yield 2;
