@@ -223,7 +223,8 @@ final class SimulatedCaller implements WebSocket.Listener {
                 }
                 phase = Phase.REPLYING;
                 phaseSince = at;
-                bargeAt = turn % plan.bargeInEvery() == 0 ? at + plan.bargeInAfterMs() * 1_000_000L : 0;
+                // The answer to an interruption is heard out; every n-th ordinary turn's answer is cut.
+                bargeAt = !bargeTurn && turn % plan.bargeInEvery() == 0 ? at + plan.bargeInAfterMs() * 1_000_000L : 0;
             }
         } else {
             measures.pacing(Math.abs(at - (replyStart + replyFrames * TurnPlan.FRAME_NANOS)) / 1e6);
