@@ -61,6 +61,10 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("GET /api/v1/provider-credentials", new Rule(Role.ADMIN, ""));
         EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
+        EXPECTED.put("GET /api/v1/calls", new Rule(Role.VIEWER, Scopes.CALLS_READ));
+        EXPECTED.put("GET /api/v1/calls/{id}", new Rule(Role.VIEWER, Scopes.CALLS_READ));
+        EXPECTED.put("GET /api/v1/calls/{id}/recording", new Rule(Role.VIEWER, Scopes.CALLS_READ));
+        EXPECTED.put("POST /api/v1/calls/{id}/hangup", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
         EXPECTED.put("GET /api/v1/agents", new Rule(Role.VIEWER, Scopes.AGENTS_READ));
         EXPECTED.put("POST /api/v1/agents", new Rule(Role.ADMIN, Scopes.AGENTS_WRITE));
         EXPECTED.put("GET /api/v1/agents/{id}", new Rule(Role.VIEWER, Scopes.AGENTS_READ));

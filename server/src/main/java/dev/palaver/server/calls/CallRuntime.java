@@ -1,0 +1,206 @@
+package dev.palaver.server.calls;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+import jakarta.annotation.PreDestroy;
+
+import tools.jackson.databind.ObjectMapper;
+
+import dev.palaver.media.call.CallSession;
+import dev.palaver.media.call.CallSettings;
+import dev.palaver.media.time.SystemScheduler;
+import dev.palaver.media.transport.Transport;
+import dev.palaver.server.agents.AgentDefinitions;
+import dev.palaver.server.agents.AgentVersion;
+import dev.palaver.server.brain.AgentBrain;
+import dev.palaver.server.brain.AgentBrains;
+import dev.palaver.server.brain.CallControl;
+import dev.palaver.server.brain.Conversation;
+import dev.palaver.server.platform.db.Ids;
+import dev.palaver.server.platform.web.ApiException;
+import dev.palaver.server.platform.web.ErrorCode;
+import dev.palaver.server.providers.ProviderStacks;
+import dev.palaver.server.providers.VoiceStack;
+
+/**
+ * Runs calls for every transport (Twilio media streams, browser sockets, the CLI's simulated caller): see
+ * the package documentation for the life of a call.
+ */
+@Service
+public class CallRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(CallRuntime.class);
+
+    private final AgentDefinitions agents;
+    private final ProviderStacks stacks;
+    private final AgentBrains brains;
+    private final CallRecords records;
+    private final CallEventWriter writer;
+    private final Recordings recordings;
+    private final CallNodes nodes;
+    private final CallVoiceActivity vad;
+    private final ObjectMapper json;
+    private final int defaultConcurrentLimit;
+    private final SystemScheduler scheduler = new SystemScheduler();
+    private final Map<UUID, RunningCall> live = new ConcurrentHashMap<>();
+
+    CallRuntime(AgentDefinitions agents, ProviderStacks stacks, AgentBrains brains, CallRecords records,
+                CallEventWriter writer, Recordings recordings, CallNodes nodes, CallVoiceActivity vad, ObjectMapper json,
+                @Value("${palaver.calls.max-concurrent-per-org:20}") int defaultConcurrentLimit) {
+        this.agents = agents;
+        this.stacks = stacks;
+        this.brains = brains;
+        this.records = records;
+        this.writer = writer;
+        this.recordings = recordings;
+        this.nodes = nodes;
+        this.vad = vad;
+        this.json = json;
+        this.defaultConcurrentLimit = defaultConcurrentLimit;
+    }
+
+    /**
+     * Creates the call's record and runs it on {@code transport} at once.
+     *
+     * @throws ApiException not found (no such agent), conflict (agent disabled), call limit reached, or
+     *                      service unavailable (the agent's providers cannot run); no call runs then
+     */
+    public LiveCall start(CallStart start, Transport transport, CallControl control) {
+        UUID callId = reserve(start, CallStatus.IN_PROGRESS);
+        return attach(start.orgId(), callId, transport, control);
+    }
+
+    /**
+     * Creates the record of a call whose media comes later (a phone call that rings first): it counts
+     * against the organization's limit from now on. Follow with {@link #attach} or {@link #abandon}.
+     *
+     * @return the call id
+     */
+    public UUID reserve(CallStart start, CallStatus initial) {
+        AgentVersion agent = agents.current(start.orgId(), start.agentId())
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such agent."));
+        if (!agent.definition().enabled()) {
+            throw new ApiException(ErrorCode.CONFLICT, "The agent is disabled.");
+        }
+        if (json.writeValueAsString(start.metadata()).length() > 16_384) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "metadata must be at most 16 KB as JSON.");
+        }
+        UUID callId = Ids.newId();
+        records.insertWithinLimit(start.orgId(), callId, start, agent.version(),
+                initial, nodes.nodeId(), defaultConcurrentLimit);
+        return callId;
+    }
+
+    /** Ends a reserved call that never got media (no answer, busy, failed, canceled). Idempotent. */
+    public boolean abandon(UUID orgId, UUID callId, CallStatus status, String endReason) {
+        if (live.containsKey(callId)) {
+            live.get(callId).end(endReason);
+            return false;
+        }
+        return records.markEnded(orgId, callId, status, endReason, Instant.now(), 0);
+    }
+
+    /** Records the telephony provider's id of a reserved call (e.g. a Twilio Call SID). */
+    public void providerCallId(UUID orgId, UUID callId, String providerCallId) {
+        records.setProviderCallId(orgId, callId, providerCallId);
+    }
+
+    /**
+     * Runs a reserved call on {@code transport} with the agent version recorded at reservation.
+     *
+     * @throws ApiException not found (no such call), conflict (it already ended or runs elsewhere), or
+     *                      service unavailable (providers); the call is then ended as failed
+     */
+    public LiveCall attach(UUID orgId, UUID callId, Transport transport, CallControl control) {
+        CallRecord record = records.find(orgId, callId)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such call."));
+        if (record.endedAt() != null || live.containsKey(callId)) {
+            throw new ApiException(ErrorCode.CONFLICT, "The call has already ended or is running.");
+        }
+        AgentVersion agent = agents.version(orgId, record.agentId(), record.agentVersion())
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "The call's agent version is gone."));
+        if (!records.markAnswered(orgId, callId, nodes.nodeId())) {
+            throw new ApiException(ErrorCode.CONFLICT, "The call has already ended.");
+        }
+        RunningCall call = new RunningCall(orgId, callId, record, writer, records, recordings, json, live::remove);
+        VoiceStack stack = null;
+        AgentBrain brain = null;
+        try {
+            stack = stacks.forAgent(orgId, agent.definition());
+            CallControl recorded = call.recordedControl(control);
+            brain = brains.open(new Conversation(orgId, agent, callId, record.callerId(),
+                    record.direction() == CallDirection.WEB ? Conversation.Channel.WEB : Conversation.Channel.PHONE,
+                    stack, recorded));
+            CallSettings settings = agent.definition().callSettings(CallSettings.builder().build()).toBuilder()
+                    .systemPrompt(brain.systemPrompt())
+                    .firstMessage(brain.firstMessage())
+                    .build();
+            CallRecorder recorder = recordings.start(orgId, callId);
+            CallSession.Builder session = CallSession.builder()
+                    .callId(callId.toString())
+                    .settings(settings)
+                    .transport(new RecordingTransport(transport, recorder))
+                    .speechToText(stack.stt())
+                    .languageModel(brain.languageModel())
+                    .textToSpeech(stack.tts())
+                    .tools(brain.tools())
+                    .voiceActivityDetector(vad.newDetector())
+                    .scheduler(scheduler)
+                    .sink(call.journal());
+            stack.languageModel().ifPresent(session::summaryModel);
+            live.put(callId, call);
+            call.run(session.build(), brain, stack);
+            return call;
+        } catch (RuntimeException e) {
+            live.remove(callId);
+            log.warn("Call {} could not start: {}", callId, e.getMessage());
+            call.setupFailed(e, brain, stack);
+            transport.hangUp();
+            throw e;
+        }
+    }
+
+    /** A call running on this node. */
+    public Optional<LiveCall> live(UUID orgId, UUID callId) {
+        RunningCall call = live.get(callId);
+        return call != null && call.orgId().equals(orgId) ? Optional.of(call) : Optional.empty();
+    }
+
+    /** How many calls run on this node. */
+    public int liveCount() {
+        return live.size();
+    }
+
+    /** This node's name in {@code calls.node_id}. */
+    public String nodeId() {
+        return nodes.nodeId();
+    }
+
+    /** Ends this node's calls before the database and the writers go away. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        Collection<RunningCall> running = List.copyOf(live.values());
+        running.forEach(c -> c.end("server_shutdown"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (RunningCall c : running) {
+            long left = Math.max(1, deadline - System.nanoTime());
+            if (!c.awaitEnd(Duration.ofNanos(left))) {
+                log.warn("Call {} did not finish before shutdown", c.callId());
+            }
+        }
+        scheduler.close();
+    }
+}
