@@ -44,7 +44,7 @@ final class CallSeed {
                 select case when g % 2 = 0 then ?::uuid else orgs.ids[1 + (g / 2) % array_length(orgs.ids, 1)] end,
                        gen_random_uuid(),
                        (array['inbound', 'inbound', 'inbound', 'outbound', 'web'])[1 + g % 5],
-                       '+1555' || lpad(((g * 7919) % 10000)::text, 7, '0'),
+                       '+1555' || lpad(((g::bigint * 7919) % 10000)::text, 7, '0'),
                        '+15550100200',
                        (?::uuid[])[1 + (g / 7) % 5],
                        1,
