@@ -17,7 +17,8 @@ public record CallRecord(@JsonIgnore UUID orgId, UUID id, CallDirection directio
                          String callerId, UUID agentId, int agentVersion, CallStatus status, String endReason,
                          Instant startedAt, Instant answeredAt, Instant endedAt,
                          @Schema(implementation = Object.class, description = "the client's key/values") JsonNode metadata,
-                         String nodeId, String providerCallId, int eventsDropped, Recording recording) {
+                         String nodeId, String providerCallId, int eventsDropped, String providerStatus,
+                         Integer providerDurationSeconds, Recording recording) {
 
     /** The recording's state: none, recording, retrying (a write failed and is being retried), complete, failed. */
     public record Recording(String status, @JsonIgnore String key, Long bytes, Long durationMs, String sha256,

@@ -27,7 +27,7 @@ class CallRecords {
             org_id, id, direction, from_number, to_number, caller_id, agent_id, agent_version, status, end_reason,
             started_at, answered_at, ended_at, metadata::text as metadata, node_id, provider_call_id, events_dropped,
             recording_status, recording_key, recording_bytes, recording_duration_ms, recording_sha256,
-            recording_attempts, recording_error""";
+            recording_attempts, recording_error, provider_status, provider_duration_seconds""";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -59,21 +59,23 @@ class CallRecords {
             }
             jdbc.sql("""
                     insert into calls (org_id, id, direction, from_number, to_number, caller_id, agent_id, agent_version,
-                                       status, answered_at, metadata, node_id)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)""")
+                                       status, metadata, node_id)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)""")
                     .params(orgId, id, start.direction().wire(), start.from(), start.to(), start.callerId(),
                             start.agentId(), agentVersion, status.wire(),
-                            status == CallStatus.IN_PROGRESS ? Timestamp.from(Instant.now()) : null,
                             json.writeValueAsString(start.metadata()), nodeId)
                     .update();
         });
     }
 
-    /** The call has media now: in progress, answered, held by {@code nodeId}. False if it already ended. */
+    /**
+     * The call has media now: in progress, answered, held by {@code nodeId}. Succeeds once per call (the
+     * media of a call is attached once), and never for an ended call.
+     */
     boolean markAnswered(UUID orgId, UUID id, String nodeId) {
         return jdbc.sql("""
-                update calls set status = 'in_progress', answered_at = coalesce(answered_at, now()), node_id = ?
-                 where org_id = ? and id = ? and ended_at is null""")
+                update calls set status = 'in_progress', answered_at = now(), node_id = ?
+                 where org_id = ? and id = ? and ended_at is null and answered_at is null""")
                 .params(nodeId, orgId, id).update() == 1;
     }
 
@@ -88,6 +90,12 @@ class CallRecords {
     void setProviderCallId(UUID orgId, UUID id, String providerCallId) {
         jdbc.sql("update calls set provider_call_id = ? where org_id = ? and id = ?")
                 .params(providerCallId, orgId, id).update();
+    }
+
+    void providerStatus(UUID orgId, UUID id, String status, Integer durationSeconds) {
+        jdbc.sql("""
+                update calls set provider_status = ?, provider_duration_seconds = coalesce(?, provider_duration_seconds)
+                 where org_id = ? and id = ?""").params(status, durationSeconds, orgId, id).update();
     }
 
     void appendEvent(UUID orgId, UUID callId, int seq, String type, Instant at, long offsetMs, String payloadJson) {
@@ -203,7 +211,8 @@ class CallRecords {
                 rs.getInt("agent_version"), CallStatus.fromWire(rs.getString("status")), rs.getString("end_reason"),
                 instant(rs, "started_at"), instant(rs, "answered_at"), instant(rs, "ended_at"),
                 tree(rs.getString("metadata")), rs.getString("node_id"), rs.getString("provider_call_id"),
-                rs.getInt("events_dropped"),
+                rs.getInt("events_dropped"), rs.getString("provider_status"),
+                (Integer) rs.getObject("provider_duration_seconds"),
                 new CallRecord.Recording(rs.getString("recording_status"), rs.getString("recording_key"), bytes,
                         duration, rs.getString("recording_sha256"), rs.getInt("recording_attempts"),
                         rs.getString("recording_error")));

@@ -133,7 +133,7 @@ public class CallRuntime {
         AgentVersion agent = agents.version(orgId, record.agentId(), record.agentVersion())
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "The call's agent version is gone."));
         if (!records.markAnswered(orgId, callId, nodes.nodeId())) {
-            throw new ApiException(ErrorCode.CONFLICT, "The call has already ended.");
+            throw new ApiException(ErrorCode.CONFLICT, "The call has ended or its media is already connected.");
         }
         RunningCall call = new RunningCall(orgId, callId, record, writer, records, recordings, json, live::remove);
         VoiceStack stack = null;
@@ -171,6 +171,31 @@ public class CallRuntime {
             transport.hangUp();
             throw e;
         }
+    }
+
+    /** The call a telephony provider knows by {@code providerCallId}, in any organization. */
+    public Optional<CallRecord> findByProviderCallId(String providerCallId) {
+        return providerCallId == null ? Optional.empty() : records.findByProviderCallId(providerCallId);
+    }
+
+    /**
+     * What the telephony provider says of a call (its status and billed duration), kept on the record; a
+     * final status ends the call: through its live handle on this node, or, if its media never connected,
+     * by closing the record. A call live on another node ends there when its media socket closes.
+     */
+    public void providerStatus(UUID orgId, UUID callId, String providerStatus, Integer durationSeconds,
+                               CallStatus finalStatus, String endReason) {
+        records.providerStatus(orgId, callId, providerStatus, durationSeconds);
+        if (finalStatus == null) {
+            return;
+        }
+        RunningCall call = live.get(callId);
+        if (call != null) {
+            call.end(endReason);
+            return;
+        }
+        records.find(orgId, callId).filter(c -> c.answeredAt() == null)
+                .ifPresent(c -> records.markEnded(orgId, callId, finalStatus, endReason, Instant.now(), 0));
     }
 
     /** A call running on this node. */

@@ -62,6 +62,13 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("PUT /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("DELETE /api/v1/provider-credentials/{provider}", new Rule(Role.ADMIN, ""));
         EXPECTED.put("GET /api/v1/calls", new Rule(Role.VIEWER, Scopes.CALLS_READ));
+        EXPECTED.put("POST /api/v1/calls", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
+        EXPECTED.put("PUT /api/v1/telephony/twilio", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("GET /api/v1/telephony/twilio", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("GET /api/v1/phone-numbers", new Rule(Role.VIEWER, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("POST /api/v1/phone-numbers", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("PATCH /api/v1/phone-numbers/{id}", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("DELETE /api/v1/phone-numbers/{id}", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
         EXPECTED.put("GET /api/v1/calls/{id}", new Rule(Role.VIEWER, Scopes.CALLS_READ));
         EXPECTED.put("GET /api/v1/calls/{id}/recording", new Rule(Role.VIEWER, Scopes.CALLS_READ));
         EXPECTED.put("POST /api/v1/calls/{id}/hangup", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));

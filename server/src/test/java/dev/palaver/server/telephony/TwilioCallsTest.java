@@ -1,0 +1,254 @@
+package dev.palaver.server.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.palaver.media.audio.WavAudio;
+import dev.palaver.media.audio.WavReader;
+import dev.palaver.server.calls.CallTesting;
+import dev.palaver.server.calls.FakeOpenAi;
+import dev.palaver.server.calls.FliteSpeech;
+import dev.palaver.server.identity.IdentityTestAccess;
+import dev.palaver.server.testing.Http;
+import dev.palaver.server.testing.SharedPalaverContext;
+
+/**
+ * Whole phone calls through the real server: Twilio's webhooks signed with the SDK's validator, the media
+ * stream driven by {@link TwilioSimulator} in real time, offline speech and a fake model on loopback.
+ */
+@TestPropertySource(properties = "palaver.public-url=" + TwilioFixtures.PUBLIC_URL)
+class TwilioCallsTest extends SharedPalaverContext {
+
+    static final String LONG_REPLY = "We are open from nine in the morning until five in the afternoon from Monday "
+            + "to Friday. On Saturdays we open from nine until noon. We are closed on Sundays and on public holidays, "
+            + "and in August we close for two weeks for the summer break.";
+
+    UUID org;
+    String admin;
+    String number;
+
+    @BeforeEach
+    void organizationWithTwilio() {
+        org = IdentityTestAccess.organization(context);
+        admin = IdentityTestAccess.adminToken(context, org);
+        // Each test's organization gets its own account SID: a SID belongs to one organization.
+        context.getBean(JdbcClient.class).sql("delete from twilio_accounts where account_sid = ?")
+                .param(TwilioFixtures.ACCOUNT_SID).update();
+        HttpResponse<String> put = http.send(http.request("/api/v1/telephony/twilio")
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"accountSid\":\"" + TwilioFixtures.ACCOUNT_SID
+                        + "\",\"authToken\":\"" + TwilioFixtures.AUTH_TOKEN + "\"}")));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(put.body()).doesNotContain(TwilioFixtures.AUTH_TOKEN);
+        number = "+1415555" + String.format("%04d", (int) (Math.random() * 10_000));
+    }
+
+    private UUID agentWithNumber(FakeOpenAi llm, String name) {
+        CallTesting.useLanguageModel(http, admin, llm.baseUrl());
+        UUID agent = CallTesting.createAgent(http, admin, CallTesting.llmAgentBody(name, "Hello, this is the clinic."));
+        HttpResponse<String> created = http.postJson("/api/v1/phone-numbers",
+                "{\"number\":\"" + number + "\",\"agentId\":\"" + agent + "\"}", "Authorization", "Bearer " + admin);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return agent;
+    }
+
+    private URI mediaUri() {
+        return URI.create("ws://127.0.0.1:" + port + "/telephony/twilio/media");
+    }
+
+    private int callCount() {
+        return context.getBean(JdbcClient.class).sql("select count(*) from calls where org_id = ?").param(org)
+                .query(Integer.class).single();
+    }
+
+    @Test
+    void anInboundCallIsAnsweredInterruptedAndRecorded() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi(LONG_REPLY)) {
+            agentWithNumber(llm, "Phone desk");
+            String callSid = TwilioFixtures.callSid();
+            HttpResponse<String> voice = TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(callSid, "+14155550123", number), TwilioFixtures.AUTH_TOKEN);
+            assertThat(voice.statusCode()).isEqualTo(200);
+            assertThat(voice.body()).contains("<Connect><Stream url=\"wss://palaver.example.test/telephony/twilio/media\"");
+            String token = TwilioFixtures.token(voice.body());
+            UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
+                    .orElseThrow().id();
+            assertThat(CallTesting.call(http, admin, callId).path("status").asString()).isEqualTo("ringing");
+
+            try (TwilioSimulator phone = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
+                await(() -> phone.voicedFrames() > 25 && !phone.marksEchoed().isEmpty(), Duration.ofSeconds(20));
+                await(() -> transcriptRoles(callId).contains("agent"), Duration.ofSeconds(20));
+                int beforeQuestion = phone.voicedFrames();
+                phone.say(FliteSpeech.say("What are your opening hours?"));
+                await(() -> phone.voicedFrames() > beforeQuestion + 50, Duration.ofSeconds(30));
+                llm.reply("All right.");
+                phone.say(FliteSpeech.say("Sorry, wait, can I book an appointment?"));
+                await(() -> phone.clears() > 0, Duration.ofSeconds(20));
+                await(() -> transcriptRoles(callId).stream().filter("agent"::equals).count() >= 3, Duration.ofSeconds(30));
+                phone.pressKey('5');
+                Thread.sleep(300);
+                phone.hangUp();
+            }
+            await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(30));
+            await(() -> "complete".equals(CallTesting.call(http, admin, callId).path("recording").path("status").asString()),
+                    Duration.ofSeconds(30));
+            JsonNode call = CallTesting.call(http, admin, callId);
+            assertThat(call.path("direction").asString()).isEqualTo("inbound");
+            assertThat(call.path("from").asString()).isEqualTo("+14155550123");
+            assertThat(call.path("to").asString()).isEqualTo(number);
+            assertThat(call.path("status").asString()).isEqualTo("completed");
+            assertThat(call.path("endReason").asString()).isEqualTo("caller_hung_up");
+            assertThat(call.path("providerCallId").asString()).isEqualTo(callSid);
+            List<String> types = new ArrayList<>();
+            call.path("events").forEach(e -> types.add(e.path("type").asString()));
+            assertThat(types.getFirst()).isEqualTo("started");
+            assertThat(types).contains("turn", "interrupted").containsOnlyOnce("ended");
+            assertThat(types.getLast()).isEqualTo("ended");
+            JsonNode interrupted = null;
+            for (JsonNode s : call.path("transcript")) {
+                if (s.path("interrupted").asBoolean()) {
+                    interrupted = s;
+                }
+            }
+            assertThat(interrupted).isNotNull();
+            String heard = interrupted.path("text").asString();
+            assertThat(heard).isNotEmpty().hasSizeLessThan(LONG_REPLY.length() / 2);
+            assertThat(LONG_REPLY).startsWith(heard.replaceAll("[.,]$", ""));
+
+            HttpResponse<byte[]> wav = http.send(http.request("/api/v1/calls/" + callId + "/recording")
+                    .header("Authorization", "Bearer " + admin).GET(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(wav.statusCode()).isEqualTo(200);
+            WavAudio audio = WavReader.read(new ByteArrayInputStream(wav.body()));
+            assertThat(audio.channels()).isEqualTo(2);
+            long callMillis = Duration.between(Instant.parse(call.path("answeredAt").asString()),
+                    Instant.parse(call.path("endedAt").asString())).toMillis();
+            assertThat(audio.durationSeconds() * 1000).isCloseTo(callMillis, within(500.0));
+        }
+    }
+
+    @Test
+    void wrongOrMissingSignaturesGet403AndCreateNothing() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("Hi.")) {
+            agentWithNumber(llm, "Signed desk");
+            int before = callCount();
+            Map<String, String> params = TwilioFixtures.voiceParams(TwilioFixtures.callSid(), "+14155550124", number);
+            HttpResponse<String> wrong = TwilioFixtures.postForm(http, "/telephony/twilio/voice", params, "not-the-token");
+            assertThat(wrong.statusCode()).isEqualTo(403);
+            assertThat(wrong.body()).isEmpty();
+            HttpResponse<String> missing = TwilioFixtures.postForm(http, "/telephony/twilio/voice", params, null);
+            assertThat(missing.statusCode()).isEqualTo(403);
+            // A body altered after signing.
+            String signature = TwilioFixtures.signature(TwilioFixtures.AUTH_TOKEN,
+                    TwilioFixtures.PUBLIC_URL + "/telephony/twilio/voice", params);
+            HttpResponse<String> altered = http.send(http.request("/telephony/twilio/voice")
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", signature)
+                    .POST(HttpRequest.BodyPublishers.ofString("AccountSid=" + TwilioFixtures.ACCOUNT_SID
+                            + "&CallSid=" + params.get("CallSid") + "&From=%2B19995550000&To=" + number.replace("+", "%2B"))));
+            assertThat(altered.statusCode()).isEqualTo(403);
+            HttpResponse<String> status = TwilioFixtures.postForm(http, "/telephony/twilio/status",
+                    Map.of("AccountSid", TwilioFixtures.ACCOUNT_SID, "CallSid", params.get("CallSid"), "CallStatus", "completed"),
+                    "not-the-token");
+            assertThat(status.statusCode()).isEqualTo(403);
+            assertThat(callCount()).isEqualTo(before);
+
+            // The JSON-body variant: signed over the URL carrying the body's SHA-256.
+            String json = "{\"AccountSid\":\"" + TwilioFixtures.ACCOUNT_SID + "\",\"CallSid\":\"" + TwilioFixtures.callSid()
+                    + "\",\"From\":\"+14155550125\",\"To\":\"" + number + "\"}";
+            HttpResponse<String> jsonOk = TwilioFixtures.postJson(http, "/telephony/twilio/voice", json, TwilioFixtures.AUTH_TOKEN);
+            assertThat(jsonOk.statusCode()).isEqualTo(200);
+            assertThat(jsonOk.body()).contains("<Stream");
+            HttpResponse<String> jsonBad = TwilioFixtures.postJson(http, "/telephony/twilio/voice", json, "not-the-token");
+            assertThat(jsonBad.statusCode()).isEqualTo(403);
+            assertThat(callCount()).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void aStreamTokenWorksOnceAndGarbageClosesTheSocket() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("Hi there.")) {
+            agentWithNumber(llm, "Token desk");
+            String callSid = TwilioFixtures.callSid();
+            String token = TwilioFixtures.token(TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(callSid, "+14155550126", number), TwilioFixtures.AUTH_TOKEN).body());
+            try (TwilioSimulator first = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
+                await(() -> first.voicedFrames() > 5, Duration.ofSeconds(20));
+                try (TwilioSimulator replay = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
+                    assertThat(replay.awaitClosed(10)).startsWith("1008").contains("already used");
+                }
+                try (TwilioSimulator forged = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid,
+                        token.substring(0, token.length() - 4) + "AAAA")) {
+                    assertThat(forged.awaitClosed(10)).startsWith("1008").contains("invalid stream token");
+                }
+                // Malformed and out-of-order messages are ignored one by one, and the call goes on...
+                first.sendRaw("{not json");
+                first.sendRaw("{\"event\":\"media\",\"media\":{\"payload\":\"%%%\"}}");
+                first.sendRaw("{\"event\":\"start\",\"start\":{}}");
+                Thread.sleep(300);
+                assertThat(first.isClosed()).isFalse();
+                // ...but sustained garbage closes the socket with a reason, and the call ends.
+                for (int i = 0; i < 60; i++) {
+                    first.sendRaw("garbage " + i);
+                }
+                assertThat(first.awaitClosed(10)).startsWith("1008").contains("malformed");
+            }
+            UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
+                    .orElseThrow().id();
+            await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            assertThat(CallTesting.call(http, admin, callId).path("endReason").asString()).isEqualTo("caller_hung_up");
+        }
+    }
+
+    @Test
+    void unknownNumbersDisabledAgentsAndFullLinesHearAPoliteRefusal() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("Hi.")) {
+            UUID agent = agentWithNumber(llm, "Busy desk");
+            HttpResponse<String> unknown = TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(TwilioFixtures.callSid(), "+14155550127", "+14155559876"),
+                    TwilioFixtures.AUTH_TOKEN);
+            assertThat(unknown.statusCode()).isEqualTo(200);
+            assertThat(unknown.body()).contains("<Say>" + TwilioWebhooks.NOT_IN_SERVICE + "</Say>").contains("<Hangup/>");
+            context.getBean(JdbcClient.class).sql("update organizations set max_concurrent_calls = 1 where id = ?").param(org).update();
+            HttpResponse<String> first = TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(TwilioFixtures.callSid(), "+14155550128", number), TwilioFixtures.AUTH_TOKEN);
+            assertThat(first.body()).contains("<Stream");
+            HttpResponse<String> full = TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(TwilioFixtures.callSid(), "+14155550129", number), TwilioFixtures.AUTH_TOKEN);
+            assertThat(full.body()).contains(TwilioWebhooks.BUSY).contains("<Hangup/>").doesNotContain("<Stream");
+        }
+    }
+
+    private List<String> transcriptRoles(UUID callId) {
+        List<String> roles = new ArrayList<>();
+        CallTesting.call(http, admin, callId).path("transcript").forEach(s -> roles.add(s.path("role").asString()));
+        return roles;
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
