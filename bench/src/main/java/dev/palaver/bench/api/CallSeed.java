@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * Seeds the {@code calls} schema in SQL ({@code generate_series}, one statement per table): {@code calls} rows
- * spread over 90 days across the benchmark organization (half of them) and {@value #OTHER_ORGS} others,
+ * evenly over the last 90 days, inserted oldest first as a live system writes them, across the benchmark
+ * organization (half of them) and {@value #OTHER_ORGS} others,
  * five agents each, 2 % failed; and {@value #TURNS_PER_CALL} {@code turn} events per call with per-turn latency
  * in the payload, as the call runtime writes them. Agents are ids only: {@code calls.agent_id} has no foreign key.
  */
@@ -37,7 +38,7 @@ final class CallSeed {
         long t0 = System.nanoTime();
         try (PreparedStatement p = db.prepareStatement("""
                 with orgs as (select array_agg(id order by id) ids from organizations where name like 'Benchmark org %'),
-                     seed as (select g, now() - interval '90 days' * random() as started,
+                     seed as (select g, now() - interval '90 days' * ((?::float8 - g) / ?::float8) as started,
                                      30 + (random() * 570)::int as seconds from generate_series(1, ?) g)
                 insert into calls (org_id, id, direction, from_number, to_number, agent_id, agent_version, status,
                                    end_reason, started_at, answered_at, ended_at, node_id)
@@ -45,7 +46,7 @@ final class CallSeed {
                        gen_random_uuid(),
                        (array['inbound', 'inbound', 'inbound', 'outbound', 'web'])[1 + g % 5],
                        '+1555' || lpad(((g::bigint * 7919) % 10000)::text, 7, '0'),
-                       '+15550100200',
+                       '+14155550123',
                        (?::uuid[])[1 + (g / 7) % 5],
                        1,
                        case when g % 50 = 0 then 'failed' else 'completed' end,
@@ -54,9 +55,11 @@ final class CallSeed {
                        ?
                   from seed, orgs""")) {
             p.setInt(1, total);
-            p.setObject(2, benchOrg);
-            p.setArray(3, db.createArrayOf("uuid", agents));
-            p.setString(4, NODE);
+            p.setInt(2, total);
+            p.setInt(3, total);
+            p.setObject(4, benchOrg);
+            p.setArray(5, db.createArrayOf("uuid", agents));
+            p.setString(6, NODE);
             p.executeUpdate();
         }
         db.commit();
@@ -78,9 +81,9 @@ final class CallSeed {
         db.commit();
         out.printf("  %,d turn events in %.0f s%n", (long) total * TURNS_PER_CALL, (System.nanoTime() - t0) / 1e9);
         db.setAutoCommit(true);
+        // As autovacuum would have by now on a live system: hint bits set, visibility map and statistics current.
         try (Statement s = db.createStatement()) {
-            s.execute("analyze calls");
-            s.execute("analyze call_events");
+            s.execute("vacuum (analyze) calls, call_events");
         }
         return agents;
     }

@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 final class BenchOrganization {
 
     static final String AGENT_NAME = "Benchmark front desk";
-    static final String NUMBER = "+15550100200";
+    static final String NUMBER = "+14155550123";
 
     private BenchOrganization() {
     }

@@ -38,11 +38,10 @@ public final class CallsSuite {
                 .connectTimeout(Duration.ofSeconds(10)).build();
         PalaverApi api = new PalaverApi(http, o.server()).login(o.adminEmail(), o.adminPassword());
         TwilioLine line = BenchOrganization.setUp(api, o.stt(), o.http(), ENDPOINTING_MS, o.server());
-        ServerProbe server = new ServerProbe(o.serverPid(), o.gcLog(), Path.of(System.getProperty("java.home")),
-                http, o.server());
+        ServerProbe server = new ServerProbe(o.serverPid(), o.gcLog(), Path.of(System.getProperty("java.home")));
         List<Long> harness = new ArrayList<>(o.fakesPids());
         harness.add(ProcessHandle.current().pid());
-        LevelRun levels = new LevelRun(http, line, speech, plan, server, harness, out);
+        LevelRun levels = new LevelRun(http, line, speech, plan, server, harness, new EngineTurns(api), out);
         out.println("fake providers: " + delays + "; subtracted per turn: "
                 + plan.providerAndEndpointingMillis() + " ms (endpointing " + ENDPOINTING_MS + " ms)");
         out.println(WindowResult.header());

@@ -3,6 +3,7 @@ package dev.palaver.bench.calls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,21 +25,24 @@ final class LevelRun {
     private final TurnPlan plan;
     private final ServerProbe server;
     private final List<Long> harnessPids;
+    private final EngineTurns engineTurns;
     private final PrintStream out;
 
     LevelRun(HttpClient http, TwilioLine line, CallerSpeech speech, TurnPlan plan, ServerProbe server,
-            List<Long> harnessPids, PrintStream out) {
+            List<Long> harnessPids, EngineTurns engineTurns, PrintStream out) {
         this.http = http;
         this.line = line;
         this.speech = speech;
         this.plan = plan;
         this.server = server;
         this.harnessPids = harnessPids;
+        this.engineTurns = engineTurns;
         this.out = out;
     }
 
     List<WindowResult> run(int calls, int settleSeconds, int windowSeconds, int firstIndex) throws Exception {
         long heapBefore = server.liveHeapBytes();
+        Instant started = Instant.now();
         CallerMeasures measures = new CallerMeasures();
         List<SimulatedCaller> callers = new ArrayList<>(calls);
         try (Ticker ticker = new Ticker(measures);
@@ -82,6 +86,7 @@ final class LevelRun {
                 ticker.remove(c);
             }
             TimeUnit.SECONDS.sleep(2);
+            out.println("  " + engineTurns.summary(started, 50));
             return windows.stream().map(r -> r.withHeap(kbPerCall)).toList();
         }
     }

@@ -2,14 +2,9 @@ package dev.palaver.bench.calls;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a JVM process from outside: CPU time and resident memory from {@code /proc}, live heap after a full
- * collection ({@code jcmd PID GC.run}, then the heap pools from the server's Prometheus scrape), and GC pauses
+ * Reads a JVM process from outside: CPU time and resident memory from {@code /proc}, live heap from a class
+ * histogram ({@code jcmd PID GC.class_histogram}), and GC pauses
  * from its GC log ({@code -Xlog:gc*,gc+phases=info:file=…}, every line that reports a pause in ms).
  */
 final class ServerProbe {
@@ -26,21 +21,16 @@ final class ServerProbe {
     /** Linux's USER_HZ, the unit of /proc/PID/stat times, is 100 on every mainstream build. */
     private static final long TICK_NANOS = 10_000_000L;
     private static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9]+\\.[0-9]+)ms\\s*$");
-    private static final Pattern HEAP_LINE = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+-]+)$");
 
     private final long pid;
     private final Path gcLog;
     private final Path jcmd;
-    private final HttpClient http;
-    private final String baseUrl;
     private long gcLogOffset;
 
-    ServerProbe(long pid, Path gcLog, Path javaHome, HttpClient http, String baseUrl) {
+    ServerProbe(long pid, Path gcLog, Path javaHome) {
         this.pid = pid;
         this.gcLog = gcLog;
         this.jcmd = javaHome.resolve("bin/jcmd");
-        this.http = http;
-        this.baseUrl = baseUrl;
     }
 
     /** User plus system CPU time of a process, in nanoseconds. */
@@ -64,31 +54,26 @@ final class ServerProbe {
         throw new IOException("no VmRSS for process " + pid);
     }
 
-    /** The heap in use just after a full collection (what the live calls hold), in bytes. */
+    /**
+     * Bytes of live objects on the heap: the total of {@code jcmd PID GC.class_histogram}, which collects
+     * first (exact, where "heap used" counts whole pages: 2 MB at a time on ZGC).
+     */
     long liveHeapBytes() throws IOException, InterruptedException {
-        Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
-            throw new IOException("jcmd " + pid + " GC.run failed");
-        }
-        HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/prometheus"))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-        if (scrape.statusCode() != 200) {
-            throw new IOException("the metrics scrape answered " + scrape.statusCode());
-        }
-        double used = 0;
-        boolean found = false;
-        for (String line : scrape.body().split("\n")) {
-            Matcher m = HEAP_LINE.matcher(line);
-            if (m.matches()) {
-                used += Double.parseDouble(m.group(1));
-                found = true;
+        Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+                .redirectErrorStream(true).start();
+        String total = null;
+        try (var lines = histogram.inputReader().lines()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("Total ")) {
+                    total = line;
+                }
             }
         }
-        if (!found) {
-            throw new IOException("the metrics scrape has no jvm_memory_used_bytes for the heap");
+        if (!histogram.waitFor(60, TimeUnit.SECONDS) || histogram.exitValue() != 0 || total == null) {
+            throw new IOException("jcmd " + pid + " GC.class_histogram failed");
         }
-        return (long) used;
+        String[] f = total.trim().split("\\s+");
+        return Long.parseLong(f[f.length - 1]);
     }
 
     /** Skips the GC log to its end: {@link #pausesSinceMark()} then reports only later pauses. */

@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Measured (into {@link CallerMeasures}): per turn, the last voiced frame sent → the first agent frame
  * received, less {@link TurnPlan#providerAndEndpointingMillis()}; per agent frame, its arrival against the
- * answer's 20 ms grid (pacing error); gaps in an answer's playback (underruns); agent frames received
+ * answer's 20 ms grid (pacing error; the grid restarts after an underrun); gaps in an answer's playback
+ * (underruns); agent frames received
  * after a {@code clear} while the caller still holds the floor; the interruption's deciding frame sent →
  * the {@code clear} received.
  *
@@ -226,14 +227,16 @@ final class SimulatedCaller implements WebSocket.Listener {
                 // The answer to an interruption is heard out; every n-th ordinary turn's answer is cut.
                 bargeAt = !bargeTurn && turn % plan.bargeInEvery() == 0 ? at + plan.bargeInAfterMs() * 1_000_000L : 0;
             }
+        } else if (dry) {
+            // The answer's audio stopped and resumed: one underrun, and its 20 ms grid starts again here.
+            measures.underrun();
+            replyStart = at;
+            replyFrames = 0;
         } else {
             measures.pacing(Math.abs(at - (replyStart + replyFrames * TurnPlan.FRAME_NANOS)) / 1e6);
         }
+        dry = false;
         replyFrames++;
-        if (dry) {
-            measures.underrun();
-            dry = false;
-        }
         lastAgentFrame = at;
         playback.add(FRAME);
     }
