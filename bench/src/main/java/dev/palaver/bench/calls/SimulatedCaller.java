@@ -18,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One caller on a Twilio Media Streams connection, behaving as Twilio and a person on the phone would.
  * Every 20 ms {@link #tick} (on the ticker's absolute schedule) sends one 160-byte μ-law frame (speech or
- * digital silence) and plays one received agent frame; a mark is echoed once the audio before it has
- * played, and a {@code clear} empties the playback buffer and echoes the marks in it, as Twilio does.
+ * digital silence) and plays one received agent frame, an answer starting {@value #PLAYOUT_DELAY_NANOS} ns
+ * after its first frame came (a jitter buffer); a mark is echoed once the audio before it has played, and a
+ * {@code clear} empties the playback buffer and echoes the marks in it, as Twilio does.
  * The caller waits for the greeting, then takes turns: it speaks, waits for the answer, listens to it,
  * pauses and speaks again; every {@link TurnPlan#bargeInEvery()}-th answer it interrupts.
  *
@@ -38,6 +39,8 @@ final class SimulatedCaller implements WebSocket.Listener {
     private static final String FRAME = "frame";
     private static final long REPLY_DONE_NANOS = 300_000_000L;
     private static final long GREETING_WAIT_NANOS = 5_000_000_000L;
+    /** A phone's jitter buffer: an answer starts playing this long after its first frame (and after a gap). */
+    static final long PLAYOUT_DELAY_NANOS = 60_000_000L;
 
     private enum Phase { CONNECTING, GREETING, SPEAKING, AWAITING, REPLYING, PAUSING, ENDED }
 
@@ -76,6 +79,7 @@ final class SimulatedCaller implements WebSocket.Listener {
     private long lastAgentFrame;
     private boolean playedAny;
     private boolean dry;
+    private long playoutAt;
     private long bargeAt;
     private long bargeRef;
     private long clearedAt;
@@ -170,7 +174,7 @@ final class SimulatedCaller implements WebSocket.Listener {
             streamStart = now;
         }
         drainInbox();
-        play(s);
+        play(s, now);
         sendFrame(s);
         advance(System.nanoTime());
     }
@@ -218,6 +222,7 @@ final class SimulatedCaller implements WebSocket.Listener {
         if (replyStart == 0) {
             replyStart = at;
             replyFrames = 0;
+            playoutAt = at + PLAYOUT_DELAY_NANOS;
             if (phase == Phase.AWAITING) {
                 if (!skipOverhead) {
                     measures.overhead((at - awaitingSince) / 1e6 - plan.providerAndEndpointingMillis());
@@ -232,6 +237,7 @@ final class SimulatedCaller implements WebSocket.Listener {
             measures.underrun();
             replyStart = at;
             replyFrames = 0;
+            playoutAt = at + PLAYOUT_DELAY_NANOS;
         } else {
             measures.pacing(Math.abs(at - (replyStart + replyFrames * TurnPlan.FRAME_NANOS)) / 1e6);
         }
@@ -261,8 +267,11 @@ final class SimulatedCaller implements WebSocket.Listener {
 
     // ---- playing and speaking ----
 
-    private void play(SerialSender s) {
+    private void play(SerialSender s, long now) {
         echoLeadingMarks(s);
+        if (now < playoutAt) {
+            return;
+        }
         if (playback.isEmpty()) {
             if (playedAny && replyStart != 0) {
                 dry = true;
