@@ -49,7 +49,7 @@ public final class ApiSuite {
     public static int run(List<String> args, PrintStream out) throws Exception {
         Map<String, String> o = options(args);
         int total = Integer.parseInt(o.getOrDefault("--calls", "1000000"));
-        int clients = Integer.parseInt(o.getOrDefault("--clients", "8"));
+        int clients = Integer.parseInt(o.getOrDefault("--clients", "4"));
         int seconds = Integer.parseInt(o.getOrDefault("--seconds", "30"));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         PalaverApi api = new PalaverApi(http, required(o, "--server"));

@@ -24,15 +24,19 @@ final class DashboardQueries {
               from calls
              where org_id = ? and started_at >= ?""";
 
+    /** The latency is taken out of the payload before the sort ({@code offset 0} keeps the subquery apart), so
+     * the sort carries two small columns instead of whole event rows and stays in memory. */
     static final String TURN_LATENCY_SERIES = """
-            select date_trunc('hour', at) as hour,
-                   percentile_cont(0.5) within group (order by (payload ->> 'firstAudioOutMs')::int) as p50,
-                   percentile_cont(0.9) within group (order by (payload ->> 'firstAudioOutMs')::int) as p90,
+            select hour,
+                   percentile_cont(0.5) within group (order by ms) as p50,
+                   percentile_cont(0.9) within group (order by ms) as p90,
                    count(*) as turns
-              from call_events
-             where org_id = ? and type = 'turn' and at >= ?
-             group by 1
-             order by 1""";
+              from (select date_trunc('hour', at) as hour, (payload ->> 'firstAudioOutMs')::int as ms
+                      from call_events
+                     where org_id = ? and type = 'turn' and at >= ?
+                    offset 0) turns
+             group by hour
+             order by hour""";
 
     private DashboardQueries() {
     }
