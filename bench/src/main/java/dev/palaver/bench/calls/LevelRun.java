@@ -82,8 +82,9 @@ final class LevelRun {
             }
             double kbPerCall = (server.liveHeapBytes() - heapBefore) / 1024.0 / Math.max(1, callers.size());
             for (SimulatedCaller c : callers) {
-                c.hangUp();
+                // Off the ticker first: a caller's state belongs to one thread at a time.
                 ticker.remove(c);
+                c.hangUp();
             }
             TimeUnit.SECONDS.sleep(2);
             out.println("  " + engineTurns.summary(started, 50));

@@ -121,10 +121,7 @@ final class SimulatedCaller implements WebSocket.Listener {
         connected.put("protocol", "Call");
         connected.put("version", "1.0.0");
         s.send(Json.write(connected));
-        ObjectNode start = Json.object();
-        start.put("event", "start");
-        start.put("sequenceNumber", Integer.toString(++sequence));
-        start.put("streamSid", streamSid);
+        ObjectNode start = event("start");
         ObjectNode body = start.putObject("start");
         body.put("accountSid", accountSid);
         body.put("streamSid", streamSid);
@@ -185,10 +182,7 @@ final class SimulatedCaller implements WebSocket.Listener {
         if (s == null) {
             return;
         }
-        ObjectNode stop = Json.object();
-        stop.put("event", "stop");
-        stop.put("sequenceNumber", Integer.toString(++sequence));
-        stop.put("streamSid", streamSid);
+        ObjectNode stop = event("stop");
         ObjectNode body = stop.putObject("stop");
         body.put("accountSid", accountSid);
         body.put("callSid", callSid);
@@ -291,12 +285,18 @@ final class SimulatedCaller implements WebSocket.Listener {
     }
 
     private void echoMark(SerialSender s, String name) {
-        ObjectNode mark = Json.object();
-        mark.put("event", "mark");
-        mark.put("sequenceNumber", Integer.toString(++sequence));
-        mark.put("streamSid", streamSid);
+        ObjectNode mark = event("mark");
         mark.putObject("mark").put("name", name);
         s.send(Json.write(mark));
+    }
+
+    /** A message to the server in Twilio's envelope: its event, the next sequence number, the stream. */
+    private ObjectNode event(String name) {
+        ObjectNode msg = Json.object();
+        msg.put("event", name);
+        msg.put("sequenceNumber", Integer.toString(++sequence));
+        msg.put("streamSid", streamSid);
+        return msg;
     }
 
     private void sendFrame(SerialSender s) {
