@@ -19,12 +19,14 @@ final class CallsReport {
     private final int capacity;
     private final FakeDelays delays;
     private final TurnPlan plan;
+    private final String sileroLag;
 
-    CallsReport(List<WindowResult> windows, int capacity, FakeDelays delays, TurnPlan plan) {
+    CallsReport(List<WindowResult> windows, int capacity, FakeDelays delays, TurnPlan plan, String sileroLag) {
         this.windows = List.copyOf(windows);
         this.capacity = capacity;
         this.delays = delays;
         this.plan = plan;
+        this.sileroLag = sileroLag;
     }
 
     String resultLine() {
@@ -62,7 +64,7 @@ final class CallsReport {
                 + " ms, then " + delays.llmPerToken().toMillis() + " ms a word; TTS first byte " + delays.ttsFirstByte().toMillis()
                 + " ms" + (delays.lognormalSigma() > 0 ? "; log-normal σ " + delays.lognormalSigma() : "; fixed")
                 + ". Endpointing " + plan.endpointingMs() + " ms. Subtracted per turn: "
-                + String.format(Locale.ROOT, "%.0f", plan.providerAndEndpointingMillis()) + " ms.\n\n"
+                + String.format(Locale.ROOT, "%.0f", plan.providerAndEndpointingMillis()) + " ms. " + sileroLag + ".\n\n"
                 + "Capacity (every gate held in both windows): **" + capacity + " calls**. " + resultLine() + "\n\n"
                 + WindowResult.header() + "\n" + rows + "\n\n"
                 + "![Turn overhead, barge-in and CPU against concurrent calls](" + chart + ")\n"

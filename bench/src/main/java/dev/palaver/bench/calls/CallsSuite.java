@@ -44,6 +44,8 @@ public final class CallsSuite {
         LevelRun levels = new LevelRun(http, line, speech, plan, server, harness, new EngineTurns(api), out);
         out.println("fake providers: " + delays + "; subtracted per turn: "
                 + plan.providerAndEndpointingMillis() + " ms (endpointing " + ENDPOINTING_MS + " ms)");
+        String sileroLag = SileroLag.summary(SileroLag.measure(speech));
+        out.println(sileroLag);
         out.println(WindowResult.header());
         List<WindowResult> all = new ArrayList<>();
         int capacity = 0;
@@ -61,7 +63,7 @@ public final class CallsSuite {
                 break;
             }
         }
-        CallsReport report = new CallsReport(all, capacity, delays, plan);
+        CallsReport report = new CallsReport(all, capacity, delays, plan, sileroLag);
         if (o.report() != null) {
             report.write(o.report(), o.chart(), o.command());
             out.println("wrote " + o.report() + " and " + o.chart());

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LevelRun {
 
-    static final int DIALS_PER_SECOND = 25;
+    static final int DIALS_PER_SECOND = 10;
 
     private final HttpClient http;
     private final TwilioLine line;
@@ -109,7 +109,7 @@ final class LevelRun {
                     w.framesPlayed());
         }
         return new WindowResult(calls, number, w, serverPct, harnessPct, server.rssBytes() / 1e6, Double.NaN,
-                server.pausesSinceMark());
+                server.pausesSinceMark(), Machine.loadAverage());
     }
 
     /** CPU time of the simulator and the fake providers together. */

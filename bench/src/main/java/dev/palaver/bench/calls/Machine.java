@@ -11,6 +11,15 @@ final class Machine {
     private Machine() {
     }
 
+    /** The one-minute load average, NaN where there is none. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     static String describe() {
         String cpu = "unknown CPU";
         // The machine's processors, not this process's share (the benchmark runs under taskset).

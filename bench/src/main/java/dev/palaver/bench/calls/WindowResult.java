@@ -11,9 +11,10 @@ import java.util.Locale;
  * @param level         concurrent calls
  * @param window        1 or 2 (a level holds when both windows pass every gate)
  * @param heapPerCallKb live heap per call (level-wide, after both windows); NaN until measured
+ * @param loadAverage   the machine's one-minute load average at the window's end (other work skews figures)
  */
 record WindowResult(int level, int window, CallerMeasures.Window calls, double serverCpuPercent,
-        double harnessCpuPercent, double rssMb, double heapPerCallKb, List<Double> gcPausesMs) {
+        double harnessCpuPercent, double rssMb, double heapPerCallKb, List<Double> gcPausesMs, double loadAverage) {
 
     /** The goals of issue 9; a level holds when every gate holds in both of its windows. */
     static final double OVERHEAD_P50_MS = 10;
@@ -53,7 +54,8 @@ record WindowResult(int level, int window, CallerMeasures.Window calls, double s
     }
 
     WindowResult withHeap(double kbPerCall) {
-        return new WindowResult(level, window, calls, serverCpuPercent, harnessCpuPercent, rssMb, kbPerCall, gcPausesMs);
+        return new WindowResult(level, window, calls, serverCpuPercent, harnessCpuPercent, rssMb, kbPerCall, gcPausesMs,
+                loadAverage);
     }
 
     /** The gates this window fails, by name; empty when it holds. */
@@ -91,8 +93,8 @@ record WindowResult(int level, int window, CallerMeasures.Window calls, double s
     static String header() {
         return "| calls | window | turns | overhead p50 / p95 / p99 ms | pacing p99 / max ms | underruns | frames after clear"
                 + " | barge-in → clear p99 ms | server CPU % | harness CPU % | RSS MB | heap/call KB | GC pause max / total ms"
-                + " | errors | ticker late p99 ms | gates |\n"
-                + "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|";
+                + " | errors | ticker late p99 ms | load avg | gates |\n"
+                + "|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|";
     }
 
     String row() {
@@ -100,13 +102,13 @@ record WindowResult(int level, int window, CallerMeasures.Window calls, double s
         Stats p = pacing();
         List<String> failed = failedGates();
         return String.format(Locale.ROOT,
-                "| %d | %d | %d | %.1f / %.1f / %.1f | %.2f / %.2f | %d | %d | %s | %.0f | %.0f | %.0f | %s | %.2f / %.1f | %d | %.2f | %s |",
+                "| %d | %d | %d | %.1f / %.1f / %.1f | %.2f / %.2f | %d | %d | %s | %.0f | %.0f | %.0f | %s | %.2f / %.1f | %d | %.2f | %.1f | %s |",
                 level, window, calls.turns(), o.percentile(50), o.percentile(95), o.percentile(99),
                 p.percentile(99), p.max(), calls.underruns(), calls.framesAfterClear(),
                 bargeIn().count() == 0 ? "–" : String.format(Locale.ROOT, "%.1f (n=%d)", bargeIn().percentile(99), bargeIn().count()),
                 serverCpuPercent, harnessCpuPercent, rssMb,
                 Double.isNaN(heapPerCallKb) ? "–" : String.format(Locale.ROOT, "%.0f", heapPerCallKb),
-                gcPauseMaxMs(), gcPauseTotalMs(), errors(), tickLate().percentile(99),
+                gcPauseMaxMs(), gcPauseTotalMs(), errors(), tickLate().percentile(99), loadAverage,
                 failed.isEmpty() ? "hold" : "fail: " + String.join(", ", failed));
     }
 }
