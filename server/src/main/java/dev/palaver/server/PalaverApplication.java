@@ -20,7 +20,7 @@ public class PalaverApplication {
     public static void main(String[] args) {
         if (args.length > 0 && !"serve".equals(args[0]) && (PalaverCli.handles(args[0]) || !args[0].startsWith("--"))) {
             PalaverCli.quietLogging();
-            System.exit(new PalaverCli(System.out, System.err).run(args));
+            System.exit(new PalaverCli(System.out, System.err, settings -> application().run(settings)).run(args));
         }
         String[] serverArgs = args.length > 0 && "serve".equals(args[0])
                 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;

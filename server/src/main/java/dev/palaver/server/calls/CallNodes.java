@@ -30,6 +30,8 @@ class CallNodes {
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
     static final Duration STALE = Duration.ofSeconds(20);
     static final String NODE_LOST = "node_lost";
+    /** Longer than any stream token lives: a call reserved this long ago can no longer get its media. */
+    static final Duration MEDIA_TIMEOUT = Duration.ofMinutes(5);
 
     private final JdbcClient jdbc;
     private final Recordings recordings;
@@ -51,6 +53,7 @@ class CallNodes {
             try {
                 heartbeat();
                 sweepStale();
+                sweepUnconnected();
             } catch (RuntimeException e) {
                 log.warn("Call node heartbeat or sweep failed: {}", e.toString());
             }
@@ -72,6 +75,18 @@ class CallNodes {
         return sweep("""
                 node_id <> ? and not exists (select 1 from call_nodes n where n.node_id = c.node_id
                    and n.heartbeat_at > now() - make_interval(secs => %d))""".formatted(STALE.toSeconds()), nodeId);
+    }
+
+    /**
+     * Ends this node's calls whose media never connected within {@link #MEDIA_TIMEOUT} (no stream came and
+     * no status callback said why), so they stop counting against the organization's limit.
+     */
+    int sweepUnconnected() {
+        return jdbc.sql("""
+                update calls set status = 'failed', end_reason = 'media_timeout', ended_at = now()
+                 where node_id = ? and ended_at is null and answered_at is null
+                   and started_at < now() - make_interval(secs => %d)""".formatted(MEDIA_TIMEOUT.toSeconds()))
+                .param(nodeId).update();
     }
 
     private int sweep(String condition, String param) {

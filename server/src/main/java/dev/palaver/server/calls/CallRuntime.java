@@ -198,6 +198,11 @@ public class CallRuntime {
                 .ifPresent(c -> records.markEnded(orgId, callId, finalStatus, endReason, Instant.now(), 0));
     }
 
+    /** A call's transcript so far, in order. */
+    public List<CallRecord.Segment> transcript(UUID orgId, UUID callId) {
+        return records.transcript(orgId, callId, CallsController.MAX_SEGMENTS);
+    }
+
     /** A call running on this node. */
     public Optional<LiveCall> live(UUID orgId, UUID callId) {
         RunningCall call = live.get(callId);

@@ -12,14 +12,24 @@ import java.util.Set;
  */
 public final class PalaverCli {
 
-    private static final Set<String> COMMANDS = Set.of("--help", "-h", "help", "version", "--version", "tts", "stt");
+    private static final Set<String> COMMANDS = Set.of("--help", "-h", "help", "version", "--version", "tts", "stt", "call");
 
     private final PrintStream out;
     private final PrintStream err;
 
-    public PalaverCli(PrintStream out, PrintStream err) {
+    private final CallCommand.Server server;
+
+    /** @param server starts the server's context for commands that run a call */
+    public PalaverCli(PrintStream out, PrintStream err, java.util.function.Function<String[], org.springframework.context.ConfigurableApplicationContext> server) {
         this.out = out;
         this.err = err;
+        this.server = server::apply;
+    }
+
+    public PalaverCli(PrintStream out, PrintStream err) {
+        this(out, err, args -> {
+            throw new IllegalStateException("this command needs the server");
+        });
     }
 
     /** For a process that runs only this command: libraries' log lines become warnings on standard error. */
@@ -38,6 +48,7 @@ public final class PalaverCli {
             case "version", "--version" -> version();
             case "tts" -> new SpeechCommands(out, err).tts(java.util.Arrays.copyOfRange(args, 1, args.length));
             case "stt" -> new SpeechCommands(out, err).stt(java.util.Arrays.copyOfRange(args, 1, args.length));
+            case "call" -> new CallCommand(out, err).run(server, java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 err.println("palaver: unknown command '" + command + "'; see `palaver --help`");
                 yield 2;
@@ -54,6 +65,10 @@ public final class PalaverCli {
                   tts --text T --out F.wav [--voice V]
                                speak T with the offline voice (flite, else FreeTTS) into a 16 kHz WAV
                   stt F.wav    print what the offline recognizer (pocketsphinx) hears in a WAV file
+                  call --agent NAME --audio Q.wav [--out R.wav] [--org ID]
+                               one whole call with a simulated caller who says Q.wav, through the
+                               server's call runtime on its configuration (stop a server that uses the
+                               same embedded database first); prints the transcript, writes the answer
                   version      print the Palaver version
                   help         show this help
 

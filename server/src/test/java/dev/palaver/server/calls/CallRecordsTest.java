@@ -187,6 +187,26 @@ class CallRecordsTest extends SharedPalaverContext {
     }
 
     @Test
+    void aReservedCallWhoseMediaNeverCameEndsAfterTheTimeout() {
+        UUID org = IdentityTestAccess.organization(context);
+        String token = IdentityTestAccess.adminToken(context, org);
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        UUID stale = Ids.newId();
+        UUID fresh = Ids.newId();
+        for (UUID id : List.of(stale, fresh)) {
+            jdbc.sql("""
+                    insert into calls (org_id, id, direction, agent_id, agent_version, status, started_at, node_id)
+                    values (?, ?, 'inbound', ?, 1, 'ringing', now() - make_interval(secs => ?), ?)""")
+                    .params(org, id, UUID.randomUUID(), id.equals(stale) ? 600 : 10, liveNode()).update();
+        }
+        assertThat(context.getBean(CallNodes.class).sweepUnconnected()).isGreaterThanOrEqualTo(1);
+        JsonNode ended = CallTesting.call(http, token, stale);
+        assertThat(ended.path("status").asString()).isEqualTo("failed");
+        assertThat(ended.path("endReason").asString()).isEqualTo("media_timeout");
+        assertThat(CallTesting.call(http, token, fresh).hasNonNull("endedAt")).isFalse();
+    }
+
+    @Test
     void failedRecordingWritesAreRetriedWithBackoffAndShowOnTheCall() throws Exception {
         UUID org = IdentityTestAccess.organization(context);
         String token = IdentityTestAccess.adminToken(context, org);

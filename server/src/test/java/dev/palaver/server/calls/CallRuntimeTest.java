@@ -13,7 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,15 +32,12 @@ import dev.palaver.server.testing.SharedPalaverContext;
  */
 class CallRuntimeTest extends SharedPalaverContext {
 
-    static final String LONG_REPLY = "We are open from nine in the morning until five in the afternoon from Monday "
-            + "to Friday. On Saturdays we open from nine until noon. We are closed on Sundays and on public holidays, "
-            + "and in August we close for two weeks for the summer break.";
 
     @Test
     void aCallIsRecordedAsItHappensAndEndsOnce() throws Exception {
         UUID org = IdentityTestAccess.organization(context);
         String token = IdentityTestAccess.adminToken(context, org);
-        try (FakeOpenAi llm = new FakeOpenAi(LONG_REPLY)) {
+        try (FakeOpenAi llm = new FakeOpenAi(CallTesting.LONG_REPLY)) {
             CallTesting.useLanguageModel(http, token, llm.baseUrl());
             UUID agent = CallTesting.createAgent(http, token,
                     CallTesting.llmAgentBody("Clinic desk", "Hello, this is the clinic."));
@@ -53,7 +49,7 @@ class CallRuntimeTest extends SharedPalaverContext {
             assertThat(runtime.live(org, call.callId())).isPresent();
 
             // The greeting's transcript segment is in the database while the call still runs.
-            await(() -> segments(token, call.callId()).stream().anyMatch(s -> s.path("role").asString().equals("agent")),
+            CallTesting.await(() -> segments(token, call.callId()).stream().anyMatch(s -> s.path("role").asString().equals("agent")),
                     Duration.ofSeconds(20));
             JsonNode during = CallTesting.call(http, token, call.callId());
             assertThat(during.path("status").asString()).isEqualTo("in_progress");
@@ -63,11 +59,11 @@ class CallRuntimeTest extends SharedPalaverContext {
             int beforeQuestion = caller.voicedFrames();
             caller.say(FliteSpeech.say("What are your opening hours?"));
             // The answer starts playing; the caller cuts in a second into it.
-            await(() -> caller.voicedFrames() > beforeQuestion + 50, Duration.ofSeconds(30));
+            CallTesting.await(() -> caller.voicedFrames() > beforeQuestion + 50, Duration.ofSeconds(30));
             llm.reply("All right.");
             caller.say(FliteSpeech.say("Sorry, wait, can I book an appointment?"));
-            await(() -> caller.clears() > 0, Duration.ofSeconds(20));
-            await(() -> segments(token, call.callId()).stream().filter(s -> s.path("role").asString().equals("agent"))
+            CallTesting.await(() -> caller.clears() > 0, Duration.ofSeconds(20));
+            CallTesting.await(() -> segments(token, call.callId()).stream().filter(s -> s.path("role").asString().equals("agent"))
                     .count() >= 3, Duration.ofSeconds(30));
             Thread.sleep(500);
             caller.hangUpCaller();
@@ -99,8 +95,8 @@ class CallRuntimeTest extends SharedPalaverContext {
             assertThat(callerSegments).isNotEmpty();
             JsonNode cutOff = agentSegments.stream().filter(s -> s.path("interrupted").asBoolean()).findFirst().orElseThrow();
             String heard = cutOff.path("text").asString();
-            assertThat(heard).isNotEmpty().hasSizeLessThan(LONG_REPLY.length() / 2);
-            assertThat(LONG_REPLY).startsWith(heard.replaceAll("[.,]$", ""));
+            assertThat(heard).isNotEmpty().hasSizeLessThan(CallTesting.LONG_REPLY.length() / 2);
+            assertThat(CallTesting.LONG_REPLY).startsWith(heard.replaceAll("[.,]$", ""));
             assertThat(agentSegments.getLast().path("text").asString()).isEqualTo("All right.");
 
             // The recording: complete, SHA-256 as stored, two channels, as long as the call.
@@ -151,13 +147,4 @@ class CallRuntimeTest extends SharedPalaverContext {
         return Math.sqrt(sum / Math.max(1, samples.length));
     }
 
-    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

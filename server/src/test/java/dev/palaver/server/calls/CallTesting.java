@@ -13,7 +13,24 @@ import dev.palaver.server.testing.Http;
 /** Agents and provider credentials for call tests, over the real API. */
 public final class CallTesting {
 
+    /** A reply long enough (about ten seconds spoken) for a caller to cut into. */
+    public static final String LONG_REPLY = "We are open from nine in the morning until five in the afternoon from Monday "
+            + "to Friday. On Saturdays we open from nine until noon. We are closed on Sundays and on public holidays, "
+            + "and in August we close for two weeks for the summer break.";
+
     private CallTesting() {
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds, or fails after {@code timeout}. */
+    public static void await(java.util.function.BooleanSupplier condition, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** An LLM agent on offline speech (pocketsphinx, flite) and the org's OpenAI-compatible model. */

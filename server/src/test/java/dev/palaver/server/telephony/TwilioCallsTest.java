@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +37,6 @@ import dev.palaver.server.testing.SharedPalaverContext;
 @TestPropertySource(properties = "palaver.public-url=" + TwilioFixtures.PUBLIC_URL)
 class TwilioCallsTest extends SharedPalaverContext {
 
-    static final String LONG_REPLY = "We are open from nine in the morning until five in the afternoon from Monday "
-            + "to Friday. On Saturdays we open from nine until noon. We are closed on Sundays and on public holidays, "
-            + "and in August we close for two weeks for the summer break.";
 
     UUID org;
     String admin;
@@ -53,12 +49,7 @@ class TwilioCallsTest extends SharedPalaverContext {
         // Each test's organization gets its own account SID: a SID belongs to one organization.
         context.getBean(JdbcClient.class).sql("delete from twilio_accounts where account_sid = ?")
                 .param(TwilioFixtures.ACCOUNT_SID).update();
-        HttpResponse<String> put = http.send(http.request("/api/v1/telephony/twilio")
-                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"accountSid\":\"" + TwilioFixtures.ACCOUNT_SID
-                        + "\",\"authToken\":\"" + TwilioFixtures.AUTH_TOKEN + "\"}")));
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-        assertThat(put.body()).doesNotContain(TwilioFixtures.AUTH_TOKEN);
+        TwilioFixtures.putAccount(http, admin, null);
         number = "+1415555" + String.format("%04d", (int) (Math.random() * 10_000));
     }
 
@@ -82,7 +73,7 @@ class TwilioCallsTest extends SharedPalaverContext {
 
     @Test
     void anInboundCallIsAnsweredInterruptedAndRecorded() throws Exception {
-        try (FakeOpenAi llm = new FakeOpenAi(LONG_REPLY)) {
+        try (FakeOpenAi llm = new FakeOpenAi(CallTesting.LONG_REPLY)) {
             agentWithNumber(llm, "Phone desk");
             String callSid = TwilioFixtures.callSid();
             HttpResponse<String> voice = TwilioFixtures.postForm(http, "/telephony/twilio/voice",
@@ -95,21 +86,21 @@ class TwilioCallsTest extends SharedPalaverContext {
             assertThat(CallTesting.call(http, admin, callId).path("status").asString()).isEqualTo("ringing");
 
             try (TwilioSimulator phone = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
-                await(() -> phone.voicedFrames() > 25 && !phone.marksEchoed().isEmpty(), Duration.ofSeconds(20));
-                await(() -> transcriptRoles(callId).contains("agent"), Duration.ofSeconds(20));
+                CallTesting.await(() -> phone.voicedFrames() > 25 && !phone.marksEchoed().isEmpty(), Duration.ofSeconds(20));
+                CallTesting.await(() -> transcriptRoles(callId).contains("agent"), Duration.ofSeconds(20));
                 int beforeQuestion = phone.voicedFrames();
                 phone.say(FliteSpeech.say("What are your opening hours?"));
-                await(() -> phone.voicedFrames() > beforeQuestion + 50, Duration.ofSeconds(30));
+                CallTesting.await(() -> phone.voicedFrames() > beforeQuestion + 50, Duration.ofSeconds(30));
                 llm.reply("All right.");
                 phone.say(FliteSpeech.say("Sorry, wait, can I book an appointment?"));
-                await(() -> phone.clears() > 0, Duration.ofSeconds(20));
-                await(() -> transcriptRoles(callId).stream().filter("agent"::equals).count() >= 3, Duration.ofSeconds(30));
+                CallTesting.await(() -> phone.clears() > 0, Duration.ofSeconds(20));
+                CallTesting.await(() -> transcriptRoles(callId).stream().filter("agent"::equals).count() >= 3, Duration.ofSeconds(30));
                 phone.pressKey('5');
                 Thread.sleep(300);
                 phone.hangUp();
             }
-            await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(30));
-            await(() -> "complete".equals(CallTesting.call(http, admin, callId).path("recording").path("status").asString()),
+            CallTesting.await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(30));
+            CallTesting.await(() -> "complete".equals(CallTesting.call(http, admin, callId).path("recording").path("status").asString()),
                     Duration.ofSeconds(30));
             JsonNode call = CallTesting.call(http, admin, callId);
             assertThat(call.path("direction").asString()).isEqualTo("inbound");
@@ -131,8 +122,8 @@ class TwilioCallsTest extends SharedPalaverContext {
             }
             assertThat(interrupted).isNotNull();
             String heard = interrupted.path("text").asString();
-            assertThat(heard).isNotEmpty().hasSizeLessThan(LONG_REPLY.length() / 2);
-            assertThat(LONG_REPLY).startsWith(heard.replaceAll("[.,]$", ""));
+            assertThat(heard).isNotEmpty().hasSizeLessThan(CallTesting.LONG_REPLY.length() / 2);
+            assertThat(CallTesting.LONG_REPLY).startsWith(heard.replaceAll("[.,]$", ""));
 
             HttpResponse<byte[]> wav = http.send(http.request("/api/v1/calls/" + callId + "/recording")
                     .header("Authorization", "Bearer " + admin).GET(), HttpResponse.BodyHandlers.ofByteArray());
@@ -190,7 +181,7 @@ class TwilioCallsTest extends SharedPalaverContext {
             String token = TwilioFixtures.token(TwilioFixtures.postForm(http, "/telephony/twilio/voice",
                     TwilioFixtures.voiceParams(callSid, "+14155550126", number), TwilioFixtures.AUTH_TOKEN).body());
             try (TwilioSimulator first = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
-                await(() -> first.voicedFrames() > 5, Duration.ofSeconds(20));
+                CallTesting.await(() -> first.voicedFrames() > 5, Duration.ofSeconds(20));
                 try (TwilioSimulator replay = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token)) {
                     assertThat(replay.awaitClosed(10)).startsWith("1008").contains("already used");
                 }
@@ -212,7 +203,7 @@ class TwilioCallsTest extends SharedPalaverContext {
             }
             UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
                     .orElseThrow().id();
-            await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            CallTesting.await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
             assertThat(CallTesting.call(http, admin, callId).path("endReason").asString()).isEqualTo("caller_hung_up");
         }
     }
@@ -236,19 +227,44 @@ class TwilioCallsTest extends SharedPalaverContext {
         }
     }
 
+    @Test
+    void keysReachTheAgentAndADroppedSocketMidReplyEndsTheCall() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi(CallTesting.LONG_REPLY)) {
+            agentWithNumber(llm, "Keypad desk");
+            String callSid = TwilioFixtures.callSid();
+            String token = TwilioFixtures.token(TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                    TwilioFixtures.voiceParams(callSid, "+14155550130", number), TwilioFixtures.AUTH_TOKEN).body());
+            UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
+                    .orElseThrow().id();
+            TwilioSimulator phone = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token);
+            try {
+                CallTesting.await(() -> transcriptRoles(callId).contains("agent"), Duration.ofSeconds(20));
+                phone.pressKey('4');
+                phone.pressKey('2');
+                phone.pressKey('#');
+                CallTesting.await(() -> llm.requests().stream().anyMatch(r -> r.contains("[DTMF] 42#")), Duration.ofSeconds(20));
+                int before = phone.voicedFrames();
+                CallTesting.await(() -> phone.voicedFrames() > before + 25, Duration.ofSeconds(20));
+                // The line drops in the middle of the answer: no stop, the socket just goes.
+                phone.drop();
+            } finally {
+                phone.close();
+            }
+            CallTesting.await(() -> CallTesting.call(http, admin, callId).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            JsonNode call = CallTesting.call(http, admin, callId);
+            assertThat(call.path("endReason").asString()).isEqualTo("caller_hung_up");
+            assertThat(call.path("transcript").toString()).contains("[DTMF] 42#");
+            JsonNode last = call.path("transcript").get(call.path("transcript").size() - 1);
+            assertThat(last.path("role").asString()).isEqualTo("agent");
+            assertThat(last.path("interrupted").asBoolean()).isTrue();
+            assertThat(context.getBean(dev.palaver.server.calls.CallRuntime.class).live(org, callId)).isEmpty();
+        }
+    }
+
     private List<String> transcriptRoles(UUID callId) {
         List<String> roles = new ArrayList<>();
         CallTesting.call(http, admin, callId).path("transcript").forEach(s -> roles.add(s.path("role").asString()));
         return roles;
     }
 
-    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
-        }
-    }
 }

@@ -58,6 +58,20 @@ final class TwilioFixtures {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Sets the organization's Twilio account (this test account, optionally with a REST base URL). */
+    static void putAccount(Http http, String bearer, String apiBaseUrl) {
+        HttpResponse<String> put = http.send(http.request("/api/v1/telephony/twilio")
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"accountSid\":\"" + ACCOUNT_SID + "\",\"authToken\":\""
+                        + AUTH_TOKEN + "\"" + (apiBaseUrl == null ? "" : ",\"apiBaseUrl\":\"" + apiBaseUrl + "\"") + "}")));
+        if (put.statusCode() != 200) {
+            throw new AssertionError(put.statusCode() + " " + put.body());
+        }
+        if (put.body().contains(AUTH_TOKEN)) {
+            throw new AssertionError("the auth token came back unmasked");
+        }
+    }
+
     static Map<String, String> voiceParams(String callSid, String from, String to) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("AccountSid", ACCOUNT_SID);
