@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +42,7 @@ final class LevelRun {
     }
 
     List<WindowResult> run(int calls, int settleSeconds, int windowSeconds, int firstIndex) throws Exception {
-        long heapBefore = server.liveHeapBytes();
+        Map<String, Long> heapBefore = server.liveHeap();
         Instant started = Instant.now();
         CallerMeasures measures = new CallerMeasures();
         List<SimulatedCaller> callers = new ArrayList<>(calls);
@@ -80,7 +81,10 @@ final class LevelRun {
                 windows.add(window(calls, w, windowSeconds, measures, w == 1 ? failedDials : 0));
                 out.println("  " + windows.getLast().row());
             }
-            double kbPerCall = (server.liveHeapBytes() - heapBefore) / 1024.0 / Math.max(1, callers.size());
+            Map<String, Long> heapWith = server.liveHeap();
+            int live = Math.max(1, callers.size());
+            double kbPerCall = (heapWith.get(ServerProbe.TOTAL) - heapBefore.get(ServerProbe.TOTAL)) / 1024.0 / live;
+            out.println("  " + ServerProbe.topGrowth(heapBefore, heapWith, live, 8));
             for (SimulatedCaller c : callers) {
                 // Off the ticker first: a caller's state belongs to one thread at a time.
                 ticker.remove(c);

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,26 +56,42 @@ final class ServerProbe {
         throw new IOException("no VmRSS for process " + pid);
     }
 
+    /** Live objects by class (bytes), from one class histogram; the total is under {@link #TOTAL}. */
+    static final String TOTAL = "(total)";
+
     /**
-     * Bytes of live objects on the heap: the total of {@code jcmd PID GC.class_histogram}, which collects
-     * first (exact, where "heap used" counts whole pages: 2 MB at a time on ZGC).
+     * Bytes of live objects on the heap, by class and in total: {@code jcmd PID GC.class_histogram}, which
+     * collects first (exact, where "heap used" counts whole pages: 2 MB at a time on ZGC).
      */
-    long liveHeapBytes() throws IOException, InterruptedException {
+    Map<String, Long> liveHeap() throws IOException, InterruptedException {
         Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
                 .redirectErrorStream(true).start();
-        String total = null;
+        Map<String, Long> bytes = new HashMap<>();
         try (var lines = histogram.inputReader().lines()) {
             for (String line : (Iterable<String>) lines::iterator) {
-                if (line.startsWith("Total ")) {
-                    total = line;
+                String[] f = line.trim().split("\\s+");
+                if (line.startsWith("Total ") && f.length >= 3) {
+                    bytes.put(TOTAL, Long.parseLong(f[2]));
+                } else if (f.length >= 4 && f[0].endsWith(":")) {
+                    bytes.merge(f[3], Long.parseLong(f[2]), Long::sum);
                 }
             }
         }
-        if (!histogram.waitFor(60, TimeUnit.SECONDS) || histogram.exitValue() != 0 || total == null) {
+        if (!histogram.waitFor(60, TimeUnit.SECONDS) || histogram.exitValue() != 0 || !bytes.containsKey(TOTAL)) {
             throw new IOException("jcmd " + pid + " GC.class_histogram failed");
         }
-        String[] f = total.trim().split("\\s+");
-        return Long.parseLong(f[f.length - 1]);
+        return bytes;
+    }
+
+    /** The classes whose live bytes grew most from {@code before} to {@code after}, per call, as text. */
+    static String topGrowth(Map<String, Long> before, Map<String, Long> after, int calls, int top) {
+        return after.entrySet().stream()
+                .filter(e -> !e.getKey().equals(TOTAL))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1024.0 / calls))
+                .collect(java.util.stream.Collectors.joining(", ", "live heap per call by class (KB): ", ""));
     }
 
     /** Skips the GC log to its end: {@link #pausesSinceMark()} then reports only later pauses. */
