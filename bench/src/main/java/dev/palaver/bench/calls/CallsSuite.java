@@ -135,7 +135,4 @@ public final class CallsSuite {
         }
     }
 
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
-    }
 }

@@ -24,9 +24,6 @@ public final class PalaverApi {
         this.baseUrl = baseUrl;
     }
 
-    public String baseUrl() {
-        return baseUrl;
-    }
 
     /** Logs in (the organization is the admin's first unless {@code orgId} names one). */
     public PalaverApi login(String email, String password) throws IOException, InterruptedException {
@@ -41,9 +38,6 @@ public final class PalaverApi {
         return this;
     }
 
-    public String token() {
-        return token;
-    }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
         return send("GET", path, null);

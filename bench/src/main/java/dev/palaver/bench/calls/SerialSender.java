@@ -33,10 +33,6 @@ final class SerialSender {
         pump();
     }
 
-    /** Messages waiting behind a slow send (the server not reading fast enough). */
-    synchronized int backlog() {
-        return queue.size();
-    }
 
     private void pump() {
         while (!sending && !failed) {

@@ -137,15 +137,7 @@ final class SimulatedCaller implements WebSocket.Listener {
         sender = s;
     }
 
-    boolean isEnded() {
-        return phase == Phase.ENDED;
-    }
 
-    /** Messages not yet sent because the server is not reading them fast enough. */
-    int backlog() {
-        SerialSender s = sender;
-        return s == null ? 0 : s.backlog();
-    }
 
     /** One 20 ms step. Runs on the ticker thread. */
     void tick(long now) {

@@ -69,16 +69,6 @@ public record FakeDelays(Duration sttFinal, Duration sttPartialAfter, Duration l
                 Double.parseDouble(v.getOrDefault("--lognormal-sigma", Double.toString(d.lognormalSigma))));
     }
 
-    /** The options {@link #parse} understands, to pass them on to another process. */
-    public List<String> toArgs() {
-        return List.of("--stt-final-ms", Long.toString(sttFinal.toMillis()),
-                "--stt-partial-ms", Long.toString(sttPartialAfter.toMillis()),
-                "--llm-ttft-ms", Long.toString(llmFirstToken.toMillis()),
-                "--llm-token-ms", Long.toString(llmPerToken.toMillis()),
-                "--tts-ttfb-ms", Long.toString(ttsFirstByte.toMillis()),
-                "--tts-ms-per-char", Integer.toString(ttsMillisPerChar),
-                "--lognormal-sigma", Double.toString(lognormalSigma));
-    }
 
     static boolean isDelay(String name) {
         return switch (name) {
