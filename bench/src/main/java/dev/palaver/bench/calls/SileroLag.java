@@ -4,6 +4,7 @@ import dev.palaver.bench.Stats;
 import dev.palaver.bench.calls.CallerSpeech.Utterance;
 import dev.palaver.bench.engine.TelephoneEdge;
 import dev.palaver.media.audio.AudioFormat;
+import dev.palaver.media.audio.Framer;
 import dev.palaver.media.call.CallSettings;
 import dev.palaver.media.vad.VoiceActivityDetector;
 import dev.palaver.providers.offline.SileroModel;
@@ -41,35 +42,25 @@ final class SileroLag {
 
     private static double lagMillis(VoiceActivityDetector vad, Utterance u, float stop) {
         TelephoneEdge edge = new TelephoneEdge();
-        short[] window = new short[vad.windowSamples()];
-        int filled = 0;
-        long samples = 0;
         long voicedEnd = (long) u.length() * AudioFormat.SAMPLES_PER_FRAME;
-        long silentSince = -1;
-        int frames = u.length() + 100;
-        for (int f = 0; f < frames; f++) {
+        long[] samples = {0};
+        long[] silentSince = {-1};
+        // The engine's windows: Silero's size, judged as each completes.
+        Framer windows = new Framer(vad.windowSamples(), window -> {
+            samples[0] += window.length;
+            if (vad.speechProbability(window, 0) >= stop) {
+                silentSince[0] = -1;
+            } else if (silentSince[0] < 0) {
+                silentSince[0] = samples[0];
+            }
+        });
+        for (int f = 0; f < u.length() + 100; f++) {
             String payload = f < u.length() ? u.frames().get(f) : CallerSpeech.SILENCE;
             short[] pcm = edge.toEngineFrame(Base64.getDecoder().decode(payload));
-            int offset = 0;
-            while (offset < pcm.length) {
-                int n = Math.min(window.length - filled, pcm.length - offset);
-                System.arraycopy(pcm, offset, window, filled, n);
-                filled += n;
-                offset += n;
-                samples += n;
-                if (filled == window.length) {
-                    filled = 0;
-                    float p = vad.speechProbability(window, 0);
-                    if (p >= stop) {
-                        silentSince = -1;
-                    } else if (silentSince < 0) {
-                        silentSince = samples;
-                    }
-                }
-            }
+            windows.push(pcm, 0, pcm.length);
         }
         vad.close();
-        return silentSince < 0 ? Double.NaN : (silentSince - voicedEnd) * 1000.0 / AudioFormat.SAMPLE_RATE;
+        return silentSince[0] < 0 ? Double.NaN : (silentSince[0] - voicedEnd) * 1000.0 / AudioFormat.SAMPLE_RATE;
     }
 
     static String summary(List<Double> lags) {
