@@ -29,3 +29,5 @@ create table outbound_call_keys (
 
 alter table calls add column provider_status text;
 alter table calls add column provider_duration_seconds integer;
+-- A hang-up asked of a node that does not hold the call; the holding node polls for it.
+alter table calls add column hangup_requested_at timestamptz;

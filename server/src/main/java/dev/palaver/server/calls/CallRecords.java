@@ -98,6 +98,20 @@ class CallRecords {
                  where org_id = ? and id = ?""").params(status, durationSeconds, orgId, id).update();
     }
 
+    /** Asks the node holding an open call to hang it up; false if the call is not open. */
+    boolean requestHangUp(UUID orgId, UUID id) {
+        return jdbc.sql("""
+                update calls set hangup_requested_at = coalesce(hangup_requested_at, now())
+                 where org_id = ? and id = ? and ended_at is null""").params(orgId, id).update() == 1;
+    }
+
+    /** Of this node's open calls, those someone asked another node to hang up. */
+    List<UUID> hangUpsRequested(String nodeId) {
+        return jdbc.sql("""
+                select id from calls where node_id = ? and ended_at is null and hangup_requested_at is not null""")
+                .param(nodeId).query(UUID.class).list();
+    }
+
     void appendEvent(UUID orgId, UUID callId, int seq, String type, Instant at, long offsetMs, String payloadJson) {
         jdbc.sql("""
                 insert into call_events (org_id, call_id, seq, type, at, offset_ms, payload)

@@ -56,6 +56,9 @@ public class CallRuntime {
     private final int defaultConcurrentLimit;
     private final SystemScheduler scheduler = new SystemScheduler();
     private final Map<UUID, RunningCall> live = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService hangUpPoller =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("palaver-call-hangups").factory());
 
     CallRuntime(AgentDefinitions agents, ProviderStacks stacks, AgentBrains brains, CallRecords records,
                 CallEventWriter writer, Recordings recordings, CallNodes nodes, CallVoiceActivity vad, ObjectMapper json,
@@ -70,6 +73,40 @@ public class CallRuntime {
         this.vad = vad;
         this.json = json;
         this.defaultConcurrentLimit = defaultConcurrentLimit;
+        hangUpPoller.scheduleWithFixedDelay(this::pollHangUps, HANGUP_POLL.toMillis(), HANGUP_POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** How often a node looks for hang-ups asked of another node for the calls it holds. */
+    static final Duration HANGUP_POLL = Duration.ofSeconds(1);
+
+    private void pollHangUps() {
+        if (live.isEmpty()) {
+            return;
+        }
+        try {
+            for (UUID id : records.hangUpsRequested(nodes.nodeId())) {
+                RunningCall call = live.get(id);
+                if (call != null) {
+                    call.hangUp();
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Looking for requested hang-ups failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Hangs up an open call wherever it runs: at once on this node, else within {@link #HANGUP_POLL} on the
+     * node that holds it. False if the organization has no such open call.
+     */
+    public boolean hangUp(UUID orgId, UUID callId) {
+        Optional<LiveCall> here = live(orgId, callId);
+        if (here.isPresent()) {
+            here.get().hangUp();
+            return true;
+        }
+        return records.requestHangUp(orgId, callId);
     }
 
     /**
@@ -106,8 +143,9 @@ public class CallRuntime {
 
     /** Ends a reserved call that never got media (no answer, busy, failed, canceled). Idempotent. */
     public boolean abandon(UUID orgId, UUID callId, CallStatus status, String endReason) {
-        if (live.containsKey(callId)) {
-            live.get(callId).end(endReason);
+        RunningCall running = live.get(callId);
+        if (running != null) {
+            running.end(endReason);
             return false;
         }
         return records.markEnded(orgId, callId, status, endReason, Instant.now(), 0);
@@ -231,6 +269,7 @@ public class CallRuntime {
                 log.warn("Call {} did not finish before shutdown", c.callId());
             }
         }
+        hangUpPoller.shutdownNow();
         scheduler.close();
     }
 }

@@ -112,15 +112,16 @@ class CallsController {
 
     @PostMapping("/{id}/hangup")
     @Access(role = Role.MEMBER, scope = Scopes.CALLS_WRITE)
-    @Operation(summary = "Hang up a live call", description = "202 while the call ends; 409 if it has ended.")
+    @Operation(summary = "Hang up a live call",
+            description = "202 while the call ends (on whichever node holds it); 409 if it has ended.")
     ResponseEntity<Map<String, Object>> hangUp(Caller caller, @PathVariable UUID id) {
         CallRecord call = find(caller, id);
         if (call.endedAt() != null) {
             throw new ApiException(ErrorCode.CONFLICT, "The call has already ended.");
         }
-        LiveCall live = runtime.live(caller.orgId(), id).orElseThrow(() -> new ApiException(ErrorCode.CONFLICT,
-                "The call is held by node " + call.nodeId() + "; hang up there."));
-        live.hangUp();
+        if (!runtime.hangUp(caller.orgId(), id)) {
+            throw new ApiException(ErrorCode.CONFLICT, "The call has already ended.");
+        }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("id", id, "status", "ending"));
     }
 

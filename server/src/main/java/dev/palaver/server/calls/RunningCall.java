@@ -93,6 +93,10 @@ final class RunningCall implements LiveCall {
         this.brain = newBrain;
         this.stack = newStack;
         newSession.start();
+        if (reason.get() != null) {
+            // Ended while it was being set up: end it now that there is a session to end.
+            newSession.hangUp();
+        }
     }
 
     @Override

@@ -32,6 +32,8 @@
  * recording is finished with its SHA-256, the {@code ended} event is written and the record gets its
  * status and end reason. A node that dies mid-call loses at most what its writer had not yet written
  * (milliseconds); another node, or the same one restarted, closes the call as {@code node_lost}.
+ * {@link dev.palaver.server.calls.CallRuntime#hangUp} ends a call wherever it runs: at once on this node,
+ * else the holding node sees the request in {@code calls.hangup_requested_at} within a second.
  *
  * <h2>Record</h2>
  * Events ({@code type}, {@code offsetMs} from the start of media, JSON payload): {@code started},

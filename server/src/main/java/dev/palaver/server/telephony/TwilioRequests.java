@@ -25,6 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 class TwilioRequests {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwilioRequests.class);
+
     /** A request that passed the signature check: its account and parameters. */
     record Verified(TwilioAccounts.Account account, Map<String, String> params) {
         String param(String name) {
@@ -58,7 +60,11 @@ class TwilioRequests {
 
     Optional<Verified> verify(HttpServletRequest request, byte[] body) {
         String signature = request.getHeader("X-Twilio-Signature");
-        if (signature == null || signature.isBlank() || !configured()) {
+        if (!configured()) {
+            log.warn("Refusing a Twilio webhook: PALAVER_PUBLIC_URL is not set, so no signature can be checked");
+            return Optional.empty();
+        }
+        if (signature == null || signature.isBlank()) {
             return Optional.empty();
         }
         String url = publicUrl(request.getRequestURI()) + (request.getQueryString() == null ? "" : "?" + request.getQueryString());

@@ -133,6 +133,34 @@ class CallRuntimeTest extends SharedPalaverContext {
         }
     }
 
+    @Test
+    void aHangUpAskedOfAnotherNodeReachesTheNodeHoldingTheCall() throws Exception {
+        UUID org = IdentityTestAccess.organization(context);
+        String token = IdentityTestAccess.adminToken(context, org);
+        try (FakeOpenAi llm = new FakeOpenAi("Fine.")) {
+            CallTesting.useLanguageModel(http, token, llm.baseUrl());
+            UUID agent = CallTesting.createAgent(http, token, CallTesting.llmAgentBody("Remote desk", "Hello there."));
+            CallRuntime runtime = context.getBean(CallRuntime.class);
+            LiveCall call = runtime.start(new CallStart(org, agent, CallDirection.WEB, null, null, null, Map.of()),
+                    new PacedCaller(), CallControl.NONE);
+            // What another node does with POST /hangup for a call it does not hold.
+            assertThat(context.getBean(CallRecords.class).requestHangUp(org, call.callId())).isTrue();
+            assertThat(call.awaitEnd(Duration.ofSeconds(10))).isTrue();
+            assertThat(CallTesting.call(http, token, call.callId()).path("endReason").asString()).isEqualTo("hangup_requested");
+            assertThat(context.getBean(CallRecords.class).requestHangUp(org, call.callId())).isFalse();
+
+            // Through the API, for an open call this node does not hold: accepted and handed on.
+            UUID elsewhere = runtime.reserve(new CallStart(org, agent, CallDirection.INBOUND, null, null, null, Map.of()),
+                    dev.palaver.server.calls.CallStatus.RINGING);
+            String member = IdentityTestAccess.tokenFor(context, org, dev.palaver.server.identity.Role.MEMBER);
+            assertThat(http.postJson("/api/v1/calls/" + elsewhere + "/hangup", "{}", "Authorization", "Bearer " + member)
+                    .statusCode()).isEqualTo(202);
+            assertThat(context.getBean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                    .sql("select hangup_requested_at is not null from calls where id = ?").param(elsewhere)
+                    .query(Boolean.class).single()).isTrue();
+        }
+    }
+
     private List<JsonNode> segments(String token, UUID callId) {
         List<JsonNode> out = new ArrayList<>();
         CallTesting.call(http, token, callId).path("transcript").forEach(out::add);
