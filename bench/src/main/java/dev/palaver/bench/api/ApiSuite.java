@@ -1,0 +1,200 @@
+package dev.palaver.bench.api;
+
+import dev.palaver.bench.Stats;
+import dev.palaver.bench.calls.PalaverApi;
+import dev.palaver.providers.http.Json;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code bench api}: against a running Palaver on embedded PostgreSQL (started by {@code bench/run api}),
+ * seeds a million calls (see {@link CallSeed}), then {@code --clients} clients at once, for {@code --seconds},
+ * each loop over a mix: {@code GET /api/v1/calls} first pages (no filter, and by status, agent, direction,
+ * number, time range), cursor pages following {@code nextCursor}, the dashboard's KPI statement and its
+ * turn-latency series (in SQL, see {@link DashboardQueries}). Latency is the client's, from request to the
+ * last byte. Ends with {@code RESULT suite=api calls_list_p99_ms=… kpi_p99_ms=… series_p99_ms=… errors=…}.
+ */
+public final class ApiSuite {
+
+    private enum Kind { LIST_FIRST, LIST_FILTERED, LIST_CURSOR, KPI, SERIES }
+
+    private ApiSuite() {
+    }
+
+    public static int run(List<String> args, PrintStream out) throws Exception {
+        Map<String, String> o = options(args);
+        int total = Integer.parseInt(o.getOrDefault("--calls", "1000000"));
+        int clients = Integer.parseInt(o.getOrDefault("--clients", "4"));
+        int seconds = Integer.parseInt(o.getOrDefault("--seconds", "30"));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        PalaverApi api = new PalaverApi(http, required(o, "--server"));
+        JsonNode login = api.post("/api/v1/auth/login", Json.fields("email", o.getOrDefault("--admin-email",
+                "admin@palaver.local"), "password", required(o, "--admin-password")));
+        api.bearer(Json.string(login, "accessToken"));
+        UUID org = UUID.fromString(Json.string(login, "orgId"));
+        String dbUrl = required(o, "--db-url");
+        String dbPassword = Files.readString(Path.of(required(o, "--db-password-file"))).strip();
+        UUID[] agents;
+        out.printf("seeding %,d calls (half in the benchmark organization, the rest across %d others)%n", total,
+                CallSeed.OTHER_ORGS);
+        try (Connection db = DriverManager.getConnection(dbUrl, "palaver", dbPassword)) {
+            agents = CallSeed.seed(db, org, total, out);
+            out.println("plans at rest:");
+            Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS);
+            out.print(indent(DashboardQueries.explain(db, DashboardQueries.KPIS, org, day)));
+            out.print(indent(DashboardQueries.explain(db, DashboardQueries.TURN_LATENCY_SERIES, org,
+                    Instant.now().minus(24, ChronoUnit.HOURS))));
+        }
+        Map<Kind, ConcurrentLinkedQueue<Double>> latencies = new ConcurrentHashMap<>();
+        for (Kind k : Kind.values()) {
+            latencies.put(k, new ConcurrentLinkedQueue<>());
+        }
+        AtomicLong errors = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        out.printf("measuring: %d clients for %d s (load average %s)%n", clients, seconds, loadAverage());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                running.add(pool.submit(() -> {
+                    try (Connection db = DriverManager.getConnection(dbUrl, "palaver", dbPassword)) {
+                        while (System.nanoTime() < end) {
+                            round(api, db, org, agents, latencies, errors);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        Stats list = stats(latencies, Kind.LIST_FIRST, Kind.LIST_FILTERED, Kind.LIST_CURSOR);
+        for (Kind k : Kind.values()) {
+            out.printf(Locale.ROOT, "  %-14s %s ms%n", k.name().toLowerCase(Locale.ROOT), stats(latencies, k).summary(1));
+        }
+        Stats kpi = stats(latencies, Kind.KPI);
+        Stats series = stats(latencies, Kind.SERIES);
+        out.printf(Locale.ROOT, "RESULT suite=api calls_list_p99_ms=%.1f kpi_p99_ms=%.1f series_p99_ms=%.1f errors=%d%n",
+                list.percentile(99), kpi.percentile(99), series.percentile(99), errors.get());
+        return 0;
+    }
+
+    /** One pass of the mix by one client. */
+    private static void round(PalaverApi api, Connection db, UUID org, UUID[] agents,
+            Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String cursor = timedList(api, "/api/v1/calls?limit=50", Kind.LIST_FIRST, latencies, errors);
+        for (int page = 0; page < 3 && cursor != null; page++) {
+            cursor = timedList(api, "/api/v1/calls?limit=50&cursor=" + enc(cursor), Kind.LIST_CURSOR, latencies, errors);
+        }
+        String[] filters = {
+            "status=failed",
+            "agentId=" + agents[r.nextInt(agents.length)],
+            "direction=outbound",
+            "number=" + enc("+1555" + String.format("%07d", r.nextInt(10_000))),
+            "startedFrom=" + enc(Instant.now().minus(7, ChronoUnit.DAYS).toString()) + "&startedTo="
+                    + enc(Instant.now().minus(6, ChronoUnit.DAYS).toString()),
+        };
+        timedList(api, "/api/v1/calls?limit=50&" + filters[r.nextInt(filters.length)], Kind.LIST_FILTERED, latencies, errors);
+        timedSql(() -> DashboardQueries.kpis(db, org), Kind.KPI, latencies, errors);
+        timedSql(() -> DashboardQueries.series(db, org), Kind.SERIES, latencies, errors);
+    }
+
+    private static String timedList(PalaverApi api, String path, Kind kind,
+            Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<String> response = api.exchange("GET", path, null);
+            latencies.get(kind).add((System.nanoTime() - t0) / 1e6);
+            if (response.statusCode() != 200) {
+                errors.incrementAndGet();
+                return null;
+            }
+            JsonNode page = Json.tryParse(response.body());
+            return page == null ? null : Json.string(page, "nextCursor");
+        } catch (Exception e) {
+            errors.incrementAndGet();
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Query {
+        Object run() throws SQLException;
+    }
+
+    private static void timedSql(Query q, Kind kind, Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
+        long t0 = System.nanoTime();
+        try {
+            q.run();
+            latencies.get(kind).add((System.nanoTime() - t0) / 1e6);
+        } catch (SQLException e) {
+            errors.incrementAndGet();
+        }
+    }
+
+    private static Stats stats(Map<Kind, ConcurrentLinkedQueue<Double>> latencies, Kind... kinds) {
+        List<Double> all = new ArrayList<>();
+        for (Kind k : kinds) {
+            all.addAll(latencies.get(k));
+        }
+        return new Stats(all.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(l -> "    " + l + "\n").reduce("", String::concat);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ", 4)[0];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static Map<String, String> options(List<String> args) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i + 1 < args.size(); i += 2) {
+            o.put(args.get(i), args.get(i + 1));
+        }
+        return o;
+    }
+
+    private static String required(Map<String, String> o, String name) {
+        String v = o.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return v;
+    }
+}
