@@ -13,6 +13,7 @@ import com.twilio.security.RequestValidator;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -84,7 +85,10 @@ class TwilioRequests {
             return accounts.findBySid(params.get("AccountSid"))
                     .filter(a -> new RequestValidator(a.authToken()).validate(url, params, signature))
                     .map(a -> new Verified(a, params));
-        } catch (RuntimeException e) {
+        } catch (JacksonException | IllegalArgumentException e) {
+            // A body that does not parse is not a signed Twilio request. Anything else (the database not
+            // answering) is our failure, not the sender's: it propagates as a 5xx, which Twilio retries,
+            // instead of a 403, which it does not.
             return Optional.empty();
         }
     }
