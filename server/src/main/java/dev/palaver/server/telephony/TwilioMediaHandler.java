@@ -39,6 +39,8 @@ class TwilioMediaHandler extends TextWebSocketHandler {
     static final int START_TIMEOUT_SECONDS = 10;
     static final int MAX_PAYLOAD_BYTES = 1_600;
     private static final String STATE = "twilio.stream";
+    /** The end reason of a call the agent transferred. */
+    static final String TRANSFERRED = "transferred";
 
     private final CallRuntime runtime;
     private final StreamTokens tokens;
@@ -166,9 +168,10 @@ class TwilioMediaHandler extends TextWebSocketHandler {
         TwilioMediaTransport transport = new TwilioMediaTransport(s.socket, streamSid, json,
                 () -> rest.complete(acct, callSid));
         LiveCall[] holder = new LiveCall[1];
-        TwilioCallControl control = new TwilioCallControl(rest, acct, callSid, transport, reason -> {
+        TwilioCallControl control = new TwilioCallControl(rest, acct, callSid, transport, () -> {
+            transport.handedOver();
             if (holder[0] != null) {
-                holder[0].end(reason);
+                holder[0].end(TRANSFERRED);
             }
         });
         try {

@@ -43,6 +43,7 @@ final class TwilioMediaTransport implements Transport {
     private final AtomicLong droppedInbound = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean hungUp = new AtomicBoolean();
+    private volatile boolean handedOver;
     // Outbound conversion: touched only by the call's loop.
     private final Resampler down = new Resampler(AudioFormat.SAMPLE_RATE, PHONE_RATE);
     private final short[] downBuffer = new short[AudioFormat.SAMPLES_PER_FRAME];
@@ -94,6 +95,14 @@ final class TwilioMediaTransport implements Transport {
                 l.onClosed();
             }
         }
+    }
+
+    /**
+     * The call now runs other TwiML (a transfer): hanging up from here on closes only the stream, and
+     * leaves the call itself alone.
+     */
+    void handedOver() {
+        handedOver = true;
     }
 
     boolean isClosed() {
@@ -169,7 +178,7 @@ final class TwilioMediaTransport implements Transport {
     @Override
     public void hangUp() {
         if (hungUp.compareAndSet(false, true)) {
-            boolean callerGone = closed.get();
+            boolean callerGone = closed.get() || handedOver;
             Thread.ofVirtual().name("twilio-hangup-" + streamSid).start(() -> {
                 if (!callerGone) {
                     try {

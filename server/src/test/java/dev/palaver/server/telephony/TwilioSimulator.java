@@ -227,6 +227,17 @@ final class TwilioSimulator implements AutoCloseable {
         return n;
     }
 
+    /** Whether every frame of {@code frames} has played, in that order (other audio may come between). */
+    synchronized boolean heardInOrder(List<short[]> frames) {
+        int next = 0;
+        for (short[] f : heard) {
+            if (next < frames.size() && java.util.Arrays.equals(f, frames.get(next))) {
+                next++;
+            }
+        }
+        return next == frames.size();
+    }
+
     synchronized int framesHeard() {
         return heard.size();
     }
