@@ -44,6 +44,7 @@ final class TwilioMediaTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean hungUp = new AtomicBoolean();
     private volatile boolean handedOver;
+    private final java.util.Set<String> pendingMarks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // Outbound conversion: touched only by the call's loop.
     private final Resampler down = new Resampler(AudioFormat.SAMPLE_RATE, PHONE_RATE);
     private final short[] downBuffer = new short[AudioFormat.SAMPLES_PER_FRAME];
@@ -73,11 +74,16 @@ final class TwilioMediaTransport implements Transport {
         }
     }
 
-    void markPlayed(String name) {
+    /** Twilio played up to a mark; false (and ignored) if no mark of that name is pending. */
+    boolean markPlayed(String name) {
+        if (!pendingMarks.remove(name)) {
+            return false;
+        }
         Listener l = listener;
         if (l != null) {
             l.onMarkPlayed(name);
         }
+        return true;
     }
 
     void dtmf(char digit) {
@@ -149,6 +155,7 @@ final class TwilioMediaTransport implements Transport {
 
     @Override
     public void sendMark(String name) {
+        pendingMarks.add(name);
         send("{\"event\":\"mark\",\"streamSid\":" + quote(streamSid) + ",\"mark\":{\"name\":" + quote(name) + "}}");
     }
 
