@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -53,6 +54,7 @@ public class CallRuntime {
     private final CallVoiceActivity vad;
     private final ObjectMapper json;
     private final CallMetrics metrics;
+    private final ObjectProvider<ProviderHangUps> providerHangUps;
     private final int defaultConcurrentLimit;
     private final SystemScheduler scheduler = new SystemScheduler();
     private final Map<UUID, RunningCall> live = new ConcurrentHashMap<>();
@@ -62,7 +64,8 @@ public class CallRuntime {
 
     CallRuntime(AgentDefinitions agents, ProviderStacks stacks, AgentBrains brains, CallRecords records,
                 CallEventWriter writer, Recordings recordings, CallNodes nodes, CallVoiceActivity vad, ObjectMapper json,
-                CallMetrics metrics, @Value("${palaver.calls.max-concurrent-per-org:20}") int defaultConcurrentLimit) {
+                CallMetrics metrics, ObjectProvider<ProviderHangUps> providerHangUps,
+                @Value("${palaver.calls.max-concurrent-per-org:20}") int defaultConcurrentLimit) {
         this.agents = agents;
         this.stacks = stacks;
         this.brains = brains;
@@ -73,6 +76,7 @@ public class CallRuntime {
         this.vad = vad;
         this.json = json;
         this.metrics = metrics;
+        this.providerHangUps = providerHangUps;
         metrics.watchActive(live);
         this.defaultConcurrentLimit = defaultConcurrentLimit;
         hangUpPoller.scheduleWithFixedDelay(this::pollHangUps, HANGUP_POLL.toMillis(), HANGUP_POLL.toMillis(),
@@ -100,8 +104,9 @@ public class CallRuntime {
 
     /**
      * Hangs up an open call wherever it runs: at once on this node; at once, too, if its media has not
-     * attached yet (the reservation ends as canceled and its stream is refused when it connects); else
-     * within {@link #HANGUP_POLL} on the node that holds it. False if the organization has no such open call.
+     * attached yet (the reservation ends as canceled, the telephony provider lets go of the call, and its
+     * stream is refused if it still connects); else within {@link #HANGUP_POLL} on the node that holds it.
+     * False if the organization has no such open call.
      */
     public boolean hangUp(UUID orgId, UUID callId) {
         Optional<LiveCall> here = live(orgId, callId);
@@ -110,6 +115,8 @@ public class CallRuntime {
             return true;
         }
         if (endUnanswered(orgId, callId, CallStatus.CANCELED, RunningCall.HANGUP_REQUESTED)) {
+            records.find(orgId, callId).ifPresent(call -> providerHangUps.orderedStream()
+                    .forEach(provider -> provider.endUnanswered(call)));
             return true;
         }
         return records.requestHangUp(orgId, callId);

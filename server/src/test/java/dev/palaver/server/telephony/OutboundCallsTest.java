@@ -171,10 +171,13 @@ class OutboundCallsTest extends SharedPalaverContext {
         assertThat(ended.hasNonNull("endedAt")).isTrue();
         assertThat(ended.path("status").asString()).isEqualTo("canceled");
         assertThat(ended.path("endReason").asString()).isEqualTo("hangup_requested");
+        // Twilio stops ringing the callee.
+        String sid1 = first.path("providerCallId").asString();
+        CallTesting.await(() -> twilio.updates().stream().anyMatch(u -> u.path().endsWith("/Calls/" + sid1 + ".json")
+                && "canceled".equals(u.form().get("Status"))), Duration.ofSeconds(10));
         assertThat(http.postJson("/api/v1/calls/" + call1 + "/hangup", "{}", "Authorization", "Bearer " + admin).statusCode())
                 .isEqualTo(409);
-        try (TwilioSimulator phone = TwilioSimulator.connect(media, TwilioFixtures.ACCOUNT_SID,
-                first.path("providerCallId").asString(), token1)) {
+        try (TwilioSimulator phone = TwilioSimulator.connect(media, TwilioFixtures.ACCOUNT_SID, sid1, token1)) {
             assertThat(phone.awaitClosed(10)).startsWith("1008").contains("call ended");
             assertThat(phone.framesHeard()).isZero();
         }
@@ -195,6 +198,8 @@ class OutboundCallsTest extends SharedPalaverContext {
             assertThat(phone.framesHeard()).isZero();
         }
         assertThat(CallTesting.call(http, admin, call2).hasNonNull("answeredAt")).isFalse();
+        // Twilio ended that one itself: nothing is sent back.
+        assertThat(twilio.updates()).noneMatch(u -> u.path().endsWith("/Calls/" + sid2 + ".json"));
     }
 
     @Test
