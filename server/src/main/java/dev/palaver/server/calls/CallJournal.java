@@ -37,10 +37,12 @@ final class CallJournal implements CallEventSink {
     private final CallEventWriter writer;
     private final ObjectMapper json;
     private final Consumer<CallEnded> onEnded;
+    private final CallMetrics metrics;
     private final AtomicInteger seq = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
 
-    CallJournal(UUID orgId, UUID callId, CallEventWriter writer, ObjectMapper json, Consumer<CallEnded> onEnded) {
+    CallJournal(UUID orgId, UUID callId, CallEventWriter writer, ObjectMapper json, CallMetrics metrics,
+                Consumer<CallEnded> onEnded) {
         this.orgId = orgId;
         this.callId = callId;
         this.mediaStart = Instant.now();
@@ -48,6 +50,7 @@ final class CallJournal implements CallEventSink {
         this.writer = writer;
         this.json = json;
         this.onEnded = onEnded;
+        this.metrics = metrics;
     }
 
     @Override
@@ -57,7 +60,10 @@ final class CallJournal implements CallEventSink {
             case TranscriptRecorded e -> queue(new CallEventWriter.SegmentWrite(orgId, callId, seq.incrementAndGet(),
                     e.speaker().name().toLowerCase(Locale.ROOT), e.text(), e.startMillis(), e.endMillis(),
                     e.interrupted()));
-            case TurnMeasured e -> event("turn", e.atMillis(), metrics(e.metrics()));
+            case TurnMeasured e -> {
+                metrics.turn(e.metrics());
+                event("turn", e.atMillis(), metrics(e.metrics()));
+            }
             case ToolCalled e -> {
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("toolCallId", e.toolCallId());
@@ -107,6 +113,7 @@ final class CallJournal implements CallEventSink {
     private void queue(CallEventWriter.Write write) {
         if (!writer.offer(write)) {
             dropped.incrementAndGet();
+            metrics.eventsDropped(1);
         }
     }
 

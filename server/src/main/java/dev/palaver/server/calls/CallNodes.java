@@ -35,13 +35,16 @@ class CallNodes {
 
     private final JdbcClient jdbc;
     private final Recordings recordings;
+    private final CallMetrics metrics;
     private final String nodeId;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("palaver-call-nodes").factory());
 
-    CallNodes(JdbcClient jdbc, Recordings recordings, @Value("${palaver.node-id:}") String configuredId) {
+    CallNodes(JdbcClient jdbc, Recordings recordings, CallMetrics metrics,
+              @Value("${palaver.node-id:}") String configuredId) {
         this.jdbc = jdbc;
         this.recordings = recordings;
+        this.metrics = metrics;
         boolean fixed = configuredId != null && !configuredId.isBlank();
         this.nodeId = fixed ? configuredId.strip() : "node-" + UUID.randomUUID();
         heartbeat();
@@ -82,15 +85,18 @@ class CallNodes {
      * no status callback said why), so they stop counting against the organization's limit.
      */
     int sweepUnconnected() {
-        return jdbc.sql("""
+        List<String> directions = jdbc.sql("""
                 update calls set status = 'failed', end_reason = 'media_timeout', ended_at = now()
                  where node_id = ? and ended_at is null and answered_at is null
-                   and started_at < now() - make_interval(secs => %d)""".formatted(MEDIA_TIMEOUT.toSeconds()))
-                .param(nodeId).update();
+                   and started_at < now() - make_interval(secs => %d) returning direction"""
+                        .formatted(MEDIA_TIMEOUT.toSeconds()))
+                .param(nodeId).query(String.class).list();
+        directions.forEach(d -> metrics.ended(CallDirection.fromWire(d), "media_timeout"));
+        return directions.size();
     }
 
     private int sweep(String condition, String param) {
-        record Orphan(UUID orgId, UUID id, String recordingStatus, String recordingKey) {
+        record Orphan(UUID orgId, UUID id, CallDirection direction, String recordingStatus, String recordingKey) {
         }
         List<Orphan> orphans = jdbc.sql("""
                 update calls c set
@@ -99,10 +105,10 @@ class CallNodes {
                        ended_at = greatest(c.started_at, coalesce(
                            (select max(e.at) from call_events e where e.call_id = c.id), c.started_at))
                  where c.ended_at is null and """ + " " + condition + " " + """
-                 returning c.org_id, c.id, c.recording_status, c.recording_key, c.ended_at""")
+                 returning c.org_id, c.id, c.direction, c.recording_status, c.recording_key, c.ended_at""")
                 .param(param)
                 .query((rs, n) -> new Orphan(rs.getObject("org_id", UUID.class), rs.getObject("id", UUID.class),
-                        rs.getString("recording_status"), rs.getString("recording_key")))
+                        CallDirection.fromWire(rs.getString("direction")), rs.getString("recording_status"), rs.getString("recording_key")))
                 .list();
         for (Orphan o : orphans) {
             jdbc.sql("""
@@ -115,6 +121,7 @@ class CallNodes {
             if (o.recordingKey() != null && !"complete".equals(o.recordingStatus())) {
                 recordings.salvage(o.orgId(), o.id(), o.recordingKey());
             }
+            metrics.ended(o.direction(), NODE_LOST);
             log.info("Closed call {} of a lost node (end reason node_lost)", o.id());
         }
         return orphans.size();

@@ -70,12 +70,13 @@ class CallRecords {
 
     /**
      * The call has media now: in progress, answered, held by {@code nodeId}. Succeeds once per call (the
-     * media of a call is attached once), and never for an ended call.
+     * media of a call is attached once), and never for an ended call or one someone asked to hang up.
      */
     boolean markAnswered(UUID orgId, UUID id, String nodeId) {
         return jdbc.sql("""
                 update calls set status = 'in_progress', answered_at = now(), node_id = ?
-                 where org_id = ? and id = ? and ended_at is null and answered_at is null""")
+                 where org_id = ? and id = ? and ended_at is null and answered_at is null
+                   and hangup_requested_at is null""")
                 .params(nodeId, orgId, id).update() == 1;
     }
 
@@ -85,6 +86,17 @@ class CallRecords {
                 update calls set status = ?, end_reason = ?, ended_at = ?, events_dropped = events_dropped + ?
                  where org_id = ? and id = ? and ended_at is null""")
                 .params(status.wire(), endReason, Timestamp.from(endedAt), eventsDropped, orgId, id).update() == 1;
+    }
+
+    /**
+     * Ends a call whose media never attached: its direction, or empty if it has ended or its media is
+     * attached.
+     */
+    Optional<CallDirection> endUnanswered(UUID orgId, UUID id, CallStatus status, String endReason) {
+        return jdbc.sql("""
+                update calls set status = ?, end_reason = ?, ended_at = now()
+                 where org_id = ? and id = ? and ended_at is null and answered_at is null returning direction""")
+                .params(status.wire(), endReason, orgId, id).query(String.class).optional().map(CallDirection::fromWire);
     }
 
     void setProviderCallId(UUID orgId, UUID id, String providerCallId) {

@@ -1,7 +1,6 @@
 package dev.palaver.server.calls;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
@@ -53,6 +53,8 @@ public class CallRuntime {
     private final CallNodes nodes;
     private final CallVoiceActivity vad;
     private final ObjectMapper json;
+    private final CallMetrics metrics;
+    private final ObjectProvider<ProviderHangUps> providerHangUps;
     private final int defaultConcurrentLimit;
     private final SystemScheduler scheduler = new SystemScheduler();
     private final Map<UUID, RunningCall> live = new ConcurrentHashMap<>();
@@ -62,6 +64,7 @@ public class CallRuntime {
 
     CallRuntime(AgentDefinitions agents, ProviderStacks stacks, AgentBrains brains, CallRecords records,
                 CallEventWriter writer, Recordings recordings, CallNodes nodes, CallVoiceActivity vad, ObjectMapper json,
+                CallMetrics metrics, ObjectProvider<ProviderHangUps> providerHangUps,
                 @Value("${palaver.calls.max-concurrent-per-org:20}") int defaultConcurrentLimit) {
         this.agents = agents;
         this.stacks = stacks;
@@ -72,6 +75,9 @@ public class CallRuntime {
         this.nodes = nodes;
         this.vad = vad;
         this.json = json;
+        this.metrics = metrics;
+        this.providerHangUps = providerHangUps;
+        metrics.watchActive(live);
         this.defaultConcurrentLimit = defaultConcurrentLimit;
         hangUpPoller.scheduleWithFixedDelay(this::pollHangUps, HANGUP_POLL.toMillis(), HANGUP_POLL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -97,13 +103,20 @@ public class CallRuntime {
     }
 
     /**
-     * Hangs up an open call wherever it runs: at once on this node, else within {@link #HANGUP_POLL} on the
-     * node that holds it. False if the organization has no such open call.
+     * Hangs up an open call wherever it runs: at once on this node; at once, too, if its media has not
+     * attached yet (the reservation ends as canceled, the telephony provider lets go of the call, and its
+     * stream is refused if it still connects); else within {@link #HANGUP_POLL} on the node that holds it.
+     * False if the organization has no such open call.
      */
     public boolean hangUp(UUID orgId, UUID callId) {
         Optional<LiveCall> here = live(orgId, callId);
         if (here.isPresent()) {
             here.get().hangUp();
+            return true;
+        }
+        if (endUnanswered(orgId, callId, CallStatus.CANCELED, RunningCall.HANGUP_REQUESTED)) {
+            records.find(orgId, callId).ifPresent(call -> providerHangUps.orderedStream()
+                    .forEach(provider -> provider.endUnanswered(call)));
             return true;
         }
         return records.requestHangUp(orgId, callId);
@@ -153,7 +166,13 @@ public class CallRuntime {
             running.end(endReason);
             return false;
         }
-        return records.markEnded(orgId, callId, status, endReason, Instant.now(), 0);
+        return endUnanswered(orgId, callId, status, endReason);
+    }
+
+    private boolean endUnanswered(UUID orgId, UUID callId, CallStatus status, String endReason) {
+        Optional<CallDirection> ended = records.endUnanswered(orgId, callId, status, endReason);
+        ended.ifPresent(direction -> metrics.ended(direction, endReason));
+        return ended.isPresent();
     }
 
     /** Records the telephony provider's id of a reserved call (e.g. a Twilio Call SID). */
@@ -174,15 +193,22 @@ public class CallRuntime {
     private LiveCall attach(UUID orgId, UUID callId, Transport transport, CallControl control, CallObserver observer) {
         CallRecord record = records.find(orgId, callId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No such call."));
-        if (record.endedAt() != null || live.containsKey(callId)) {
+        if (record.endedAt() != null) {
             throw new ApiException(ErrorCode.CONFLICT, "The call has already ended or is running.");
         }
         AgentVersion agent = agents.version(orgId, record.agentId(), record.agentVersion())
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "The call's agent version is gone."));
+        // Live before answered: an end that arrives from now on (hang-up, status callback) finds the call here
+        // and ends it as soon as its session runs, instead of missing it between the two steps.
+        RunningCall call = new RunningCall(orgId, callId, record, writer, records, recordings, json, metrics,
+                live::remove);
+        if (live.putIfAbsent(callId, call) != null) {
+            throw new ApiException(ErrorCode.CONFLICT, "The call has already ended or is running.");
+        }
         if (!records.markAnswered(orgId, callId, nodes.nodeId())) {
+            live.remove(callId, call);
             throw new ApiException(ErrorCode.CONFLICT, "The call has ended or its media is already connected.");
         }
-        RunningCall call = new RunningCall(orgId, callId, record, writer, records, recordings, json, live::remove);
         VoiceStack stack = null;
         AgentBrain brain = null;
         try {
@@ -208,11 +234,10 @@ public class CallRuntime {
                     .scheduler(scheduler)
                     .sink(observer == CallObserver.NONE ? call.journal() : observer.watching(call.journal()));
             stack.languageModel().ifPresent(session::summaryModel);
-            live.put(callId, call);
             call.run(session.build(), brain, stack);
             return call;
         } catch (RuntimeException e) {
-            live.remove(callId);
+            live.remove(callId, call);
             log.warn("Call {} could not start: {}", callId, e.getMessage());
             call.setupFailed(e, brain, stack);
             transport.hangUp();
@@ -241,8 +266,7 @@ public class CallRuntime {
             call.end(endReason);
             return;
         }
-        records.find(orgId, callId).filter(c -> c.answeredAt() == null)
-                .ifPresent(c -> records.markEnded(orgId, callId, finalStatus, endReason, Instant.now(), 0));
+        endUnanswered(orgId, callId, finalStatus, endReason);
     }
 
     /** A call's transcript so far, in order. */

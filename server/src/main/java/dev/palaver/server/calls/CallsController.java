@@ -99,7 +99,8 @@ class CallsController {
     @PostMapping("/{id}/hangup")
     @Access(role = Role.MEMBER, scope = Scopes.CALLS_WRITE)
     @Operation(summary = "Hang up a live call",
-            description = "202 while the call ends (on whichever node holds it); 409 if it has ended.")
+            description = "202 while the call ends (on whichever node holds it; a call whose media has not "
+                    + "connected yet ends at once as canceled and its stream is refused); 409 if it has ended.")
     ResponseEntity<Map<String, Object>> hangUp(Caller caller, @PathVariable UUID id) {
         CallRecord call = find(caller, id);
         if (call.endedAt() != null) {

@@ -35,6 +35,8 @@ final class RunningCall implements LiveCall {
 
     private static final Logger log = LoggerFactory.getLogger(RunningCall.class);
     private static final Duration FINISH_WAIT = Duration.ofSeconds(60);
+    /** The end reason of a call hung up through the API. */
+    static final String HANGUP_REQUESTED = "hangup_requested";
 
     private final UUID orgId;
     private final UUID callId;
@@ -42,6 +44,8 @@ final class RunningCall implements LiveCall {
     private final CallRecords records;
     private final Recordings recordings;
     private final Consumer<UUID> onFinished;
+    private final CallDirection direction;
+    private final CallMetrics metrics;
     private final CallJournal journal;
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final AtomicBoolean finishing = new AtomicBoolean();
@@ -51,14 +55,16 @@ final class RunningCall implements LiveCall {
     private volatile VoiceStack stack;
 
     RunningCall(UUID orgId, UUID callId, CallRecord record, CallEventWriter writer, CallRecords records,
-                Recordings recordings, ObjectMapper json, Consumer<UUID> onFinished) {
+                Recordings recordings, ObjectMapper json, CallMetrics metrics, Consumer<UUID> onFinished) {
         this.orgId = orgId;
         this.callId = callId;
         this.writer = writer;
         this.records = records;
         this.recordings = recordings;
         this.onFinished = onFinished;
-        this.journal = new CallJournal(orgId, callId, writer, json, this::engineEnded);
+        this.direction = record.direction();
+        this.metrics = metrics;
+        this.journal = new CallJournal(orgId, callId, writer, json, metrics, this::engineEnded);
     }
 
     CallJournal journal() {
@@ -111,7 +117,7 @@ final class RunningCall implements LiveCall {
 
     @Override
     public void hangUp() {
-        end("hangup_requested");
+        end(HANGUP_REQUESTED);
     }
 
     @Override
@@ -164,7 +170,9 @@ final class RunningCall implements LiveCall {
             log.warn("Finishing call {} was incomplete: {}", callId, e.toString());
         } finally {
             try {
-                records.markEnded(orgId, callId, status, endReason, journal.at(event.atMillis()), journal.dropped());
+                if (records.markEnded(orgId, callId, status, endReason, journal.at(event.atMillis()), journal.dropped())) {
+                    metrics.ended(direction, endReason);
+                }
             } catch (RuntimeException e) {
                 log.error("Could not write the end of call {}: {}", callId, e.toString());
             }
@@ -209,7 +217,9 @@ final class RunningCall implements LiveCall {
         } catch (Exception e) {
             log.warn("Recording the failed start of call {} was incomplete: {}", callId, e.toString());
         }
-        records.markEnded(orgId, callId, CallStatus.FAILED, "setup_failed", Instant.now(), journal.dropped());
+        if (records.markEnded(orgId, callId, CallStatus.FAILED, "setup_failed", Instant.now(), journal.dropped())) {
+            metrics.ended(direction, "setup_failed");
+        }
         ended.complete(new EndedCall(callId, CallStatus.FAILED, "setup_failed"));
     }
 }

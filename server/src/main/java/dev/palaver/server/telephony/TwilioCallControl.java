@@ -1,7 +1,5 @@
 package dev.palaver.server.telephony;
 
-import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,9 +7,11 @@ import dev.palaver.server.brain.CallControl;
 
 /**
  * Call control on a Twilio call, over the REST API: a transfer replaces the call's TwiML with a
- * {@code <Dial>} (the media stream ends, and so does the agent's part); tones are played in-band on the
- * stream (Twilio's media streams carry no DTMF messages towards the call); ending the call ends it from
- * our side, which completes it over REST. REST requests run off the caller's thread.
+ * {@code <Dial>} (the media stream ends, and so does the agent's part, without completing the call at
+ * Twilio: the caller stays on the line with the destination); tones are played in-band on the stream
+ * (Twilio's media streams carry no DTMF messages towards the call). Ending the call is the engine's: the
+ * {@code end_call} tool's result makes it hang up once the goodbye has played, and that hang-up completes
+ * the call over REST, once. REST requests run off the caller's thread.
  */
 final class TwilioCallControl implements CallControl {
 
@@ -21,22 +21,22 @@ final class TwilioCallControl implements CallControl {
     private final TwilioAccounts.Account account;
     private final String callSid;
     private final TwilioMediaTransport transport;
-    private final Consumer<String> endCall;
+    private final Runnable transferred;
 
     TwilioCallControl(TwilioRest rest, TwilioAccounts.Account account, String callSid, TwilioMediaTransport transport,
-                      Consumer<String> endCall) {
+                      Runnable transferred) {
         this.rest = rest;
         this.account = account;
         this.callSid = callSid;
         this.transport = transport;
-        this.endCall = endCall;
+        this.transferred = transferred;
     }
 
     @Override
     public void transfer(String destination) {
         run("transfer", () -> {
             rest.update(account, callSid, Twiml.dial(destination));
-            endCall.accept("transferred");
+            transferred.run();
         });
     }
 
@@ -47,7 +47,7 @@ final class TwilioCallControl implements CallControl {
 
     @Override
     public void endCall() {
-        endCall.accept("agent_hung_up");
+        // Nothing to do before the goodbye has played; see the class comment. Ending here would cut it short.
     }
 
     private void run(String what, Runnable action) {

@@ -7,6 +7,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -27,9 +30,12 @@ import dev.palaver.server.calls.LiveCall;
 /**
  * Twilio's media stream socket ({@code /telephony/twilio/media}). The socket is anonymous until its
  * {@code start} message brings a valid stream token (see {@link StreamTokens}); then the call's media
- * attaches to the call runtime. Messages: connected, start, media, mark, dtmf, stop. A malformed or
- * out-of-order message is counted and ignored; {@link #MAX_CONSECUTIVE_MALFORMED} in a row close the socket
- * with a reason, as does a socket with no valid start after {@link #START_TIMEOUT_SECONDS}.
+ * attaches to the call runtime. Messages: connected, start, media, mark, dtmf, stop. A malformed message
+ * (not JSON, an unknown event, a bad payload or digit) and an out-of-order one (media, mark, dtmf or stop
+ * before start or after stop, a second start, a mark for a name never sent) are ignored and counted in
+ * {@code palaver_twilio_messages_ignored_total{reason}}; {@link #MAX_CONSECUTIVE_MALFORMED} malformed
+ * messages in a row close the socket with a reason, as does a socket with no valid start after
+ * {@link #START_TIMEOUT_SECONDS}.
  */
 @Component
 class TwilioMediaHandler extends TextWebSocketHandler {
@@ -39,29 +45,46 @@ class TwilioMediaHandler extends TextWebSocketHandler {
     static final int START_TIMEOUT_SECONDS = 10;
     static final int MAX_PAYLOAD_BYTES = 1_600;
     private static final String STATE = "twilio.stream";
+    /** The end reason of a call the agent transferred. */
+    static final String TRANSFERRED = "transferred";
 
     private final CallRuntime runtime;
     private final StreamTokens tokens;
     private final TwilioAccounts accounts;
     private final TwilioRest rest;
     private final ObjectMapper json;
+    private final Counter malformedMessages;
+    private final Counter outOfOrderMessages;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("twilio-stream-timeouts").factory());
 
     TwilioMediaHandler(CallRuntime runtime, StreamTokens tokens, TwilioAccounts accounts, TwilioRest rest,
-                       ObjectMapper json) {
+                       ObjectMapper json, MeterRegistry registry) {
         this.runtime = runtime;
+        this.malformedMessages = ignored(registry, "malformed");
+        this.outOfOrderMessages = ignored(registry, "out_of_order");
         this.tokens = tokens;
         this.accounts = accounts;
         this.rest = rest;
         this.json = json;
     }
 
+    private static Counter ignored(MeterRegistry registry, String reason) {
+        return Counter.builder("palaver.twilio.messages.ignored")
+                .description("Twilio media stream messages ignored as malformed or out of order")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    /** What became of one message. */
+    enum Outcome { HANDLED, MALFORMED, OUT_OF_ORDER }
+
     /** One socket's state; touched by the socket's message thread (one message at a time). */
     static final class Stream {
         final WebSocketSession socket;
         TwilioMediaTransport transport;
         LiveCall call;
+        boolean stopped;
         int consecutiveMalformed;
         long malformed;
 
@@ -88,15 +111,23 @@ class TwilioMediaHandler extends TextWebSocketHandler {
         if (s == null) {
             return;
         }
-        boolean good;
+        Outcome outcome;
         try {
-            good = handle(s, json.readTree(message.getPayload()));
+            outcome = handle(s, json.readTree(message.getPayload()));
         } catch (RuntimeException e) {
-            good = false;
+            outcome = Outcome.MALFORMED;
         }
-        if (good) {
-            s.consecutiveMalformed = 0;
-            return;
+        switch (outcome) {
+            case HANDLED -> {
+                s.consecutiveMalformed = 0;
+                return;
+            }
+            case OUT_OF_ORDER -> {
+                s.consecutiveMalformed = 0;
+                outOfOrderMessages.increment();
+                return;
+            }
+            case MALFORMED -> malformedMessages.increment();
         }
         s.malformed++;
         if (++s.consecutiveMalformed >= MAX_CONSECUTIVE_MALFORMED) {
@@ -105,54 +136,55 @@ class TwilioMediaHandler extends TextWebSocketHandler {
         }
     }
 
-    /** Handles one message; false if it was malformed or out of order. */
-    private boolean handle(Stream s, JsonNode msg) {
+    /** Handles one message, unless it is malformed or comes out of order. */
+    private Outcome handle(Stream s, JsonNode msg) {
         String event = msg.path("event").asString("");
+        boolean streaming = s.transport != null && !s.stopped;
         return switch (event) {
-            case "connected" -> s.transport == null;
-            case "start" -> start(s, msg);
+            case "connected" -> s.transport == null ? Outcome.HANDLED : Outcome.OUT_OF_ORDER;
+            case "start" -> s.transport != null ? Outcome.OUT_OF_ORDER : start(s, msg);
             case "media" -> {
-                if (s.transport == null) {
-                    yield false;
-                }
                 byte[] payload = Base64.getDecoder().decode(msg.path("media").path("payload").asString(""));
                 if (payload.length == 0 || payload.length > MAX_PAYLOAD_BYTES) {
-                    yield false;
+                    yield Outcome.MALFORMED;
+                }
+                if (!streaming) {
+                    yield Outcome.OUT_OF_ORDER;
                 }
                 s.transport.received(payload);
-                yield true;
+                yield Outcome.HANDLED;
             }
             case "mark" -> {
                 String name = msg.path("mark").path("name").asString("");
-                if (s.transport == null || name.isEmpty()) {
-                    yield false;
+                if (name.isEmpty()) {
+                    yield Outcome.MALFORMED;
                 }
-                s.transport.markPlayed(name);
-                yield true;
+                yield streaming && s.transport.markPlayed(name) ? Outcome.HANDLED : Outcome.OUT_OF_ORDER;
             }
             case "dtmf" -> {
                 String digit = msg.path("dtmf").path("digit").asString("");
-                if (s.transport == null || digit.length() != 1 || "0123456789*#ABCD".indexOf(digit.charAt(0)) < 0) {
-                    yield false;
+                if (digit.length() != 1 || "0123456789*#ABCD".indexOf(digit.charAt(0)) < 0) {
+                    yield Outcome.MALFORMED;
+                }
+                if (!streaming) {
+                    yield Outcome.OUT_OF_ORDER;
                 }
                 s.transport.dtmf(digit.charAt(0));
-                yield true;
+                yield Outcome.HANDLED;
             }
             case "stop" -> {
-                if (s.transport == null) {
-                    yield false;
+                if (!streaming) {
+                    yield Outcome.OUT_OF_ORDER;
                 }
+                s.stopped = true;
                 s.transport.closed();
-                yield true;
+                yield Outcome.HANDLED;
             }
-            default -> false;
+            default -> Outcome.MALFORMED;
         };
     }
 
-    private boolean start(Stream s, JsonNode msg) {
-        if (s.transport != null) {
-            return false;
-        }
+    private Outcome start(Stream s, JsonNode msg) {
         JsonNode start = msg.path("start");
         String streamSid = start.path("streamSid").asString(msg.path("streamSid").asString(""));
         String callSid = start.path("callSid").asString("");
@@ -160,15 +192,16 @@ class TwilioMediaHandler extends TextWebSocketHandler {
         Optional<TwilioAccounts.Account> account = claims.flatMap(c -> accounts.find(c.orgId()));
         if (claims.isEmpty() || account.isEmpty() || streamSid.isEmpty()) {
             close(s, CloseStatus.POLICY_VIOLATION.withReason("invalid stream token"));
-            return true;
+            return Outcome.HANDLED;
         }
         TwilioAccounts.Account acct = account.get();
         TwilioMediaTransport transport = new TwilioMediaTransport(s.socket, streamSid, json,
                 () -> rest.complete(acct, callSid));
         LiveCall[] holder = new LiveCall[1];
-        TwilioCallControl control = new TwilioCallControl(rest, acct, callSid, transport, reason -> {
+        TwilioCallControl control = new TwilioCallControl(rest, acct, callSid, transport, () -> {
+            transport.handedOver();
             if (holder[0] != null) {
-                holder[0].end(reason);
+                holder[0].end(TRANSFERRED);
             }
         });
         try {
@@ -176,11 +209,11 @@ class TwilioMediaHandler extends TextWebSocketHandler {
         } catch (RuntimeException e) {
             log.info("Refusing Twilio stream {}: {}", streamSid, e.getMessage());
             close(s, CloseStatus.POLICY_VIOLATION.withReason("stream token already used or call ended"));
-            return true;
+            return Outcome.HANDLED;
         }
         s.transport = transport;
         s.call = holder[0];
-        return true;
+        return Outcome.HANDLED;
     }
 
     @Override

@@ -43,6 +43,8 @@ final class TwilioMediaTransport implements Transport {
     private final AtomicLong droppedInbound = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean hungUp = new AtomicBoolean();
+    private volatile boolean handedOver;
+    private final java.util.Set<String> pendingMarks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // Outbound conversion: touched only by the call's loop.
     private final Resampler down = new Resampler(AudioFormat.SAMPLE_RATE, PHONE_RATE);
     private final short[] downBuffer = new short[AudioFormat.SAMPLES_PER_FRAME];
@@ -72,11 +74,16 @@ final class TwilioMediaTransport implements Transport {
         }
     }
 
-    void markPlayed(String name) {
+    /** Twilio played up to a mark; false (and ignored) if no mark of that name is pending. */
+    boolean markPlayed(String name) {
+        if (!pendingMarks.remove(name)) {
+            return false;
+        }
         Listener l = listener;
         if (l != null) {
             l.onMarkPlayed(name);
         }
+        return true;
     }
 
     void dtmf(char digit) {
@@ -94,6 +101,14 @@ final class TwilioMediaTransport implements Transport {
                 l.onClosed();
             }
         }
+    }
+
+    /**
+     * The call now runs other TwiML (a transfer): hanging up from here on closes only the stream, and
+     * leaves the call itself alone.
+     */
+    void handedOver() {
+        handedOver = true;
     }
 
     boolean isClosed() {
@@ -140,6 +155,7 @@ final class TwilioMediaTransport implements Transport {
 
     @Override
     public void sendMark(String name) {
+        pendingMarks.add(name);
         send("{\"event\":\"mark\",\"streamSid\":" + quote(streamSid) + ",\"mark\":{\"name\":" + quote(name) + "}}");
     }
 
@@ -169,7 +185,7 @@ final class TwilioMediaTransport implements Transport {
     @Override
     public void hangUp() {
         if (hungUp.compareAndSet(false, true)) {
-            boolean callerGone = closed.get();
+            boolean callerGone = closed.get() || handedOver;
             Thread.ofVirtual().name("twilio-hangup-" + streamSid).start(() -> {
                 if (!callerGone) {
                     try {

@@ -61,8 +61,17 @@ class TwilioRest {
 
     /** Ends the call on Twilio's side. */
     void complete(TwilioAccounts.Account account, String callSid) {
+        end(account, callSid, Call.UpdateStatus.COMPLETED);
+    }
+
+    /** Cancels a call that is still queued or ringing. */
+    void cancel(TwilioAccounts.Account account, String callSid) {
+        end(account, callSid, Call.UpdateStatus.CANCELED);
+    }
+
+    private void end(TwilioAccounts.Account account, String callSid, Call.UpdateStatus status) {
         try {
-            Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client(account));
+            Call.updater(callSid).setStatus(status).update(client(account));
         } catch (RuntimeException e) {
             throw new TwilioFailure("Twilio could not end call " + callSid + ": " + e.getMessage());
         }

@@ -18,15 +18,15 @@ import tools.jackson.databind.node.ObjectNode;
  * An OpenAI-compatible chat server on 127.0.0.1 that streams scripted answers (server-sent events), one
  * script step per request, and keeps every request body for the test to read.
  */
-final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements AutoCloseable {
 
     /** What the model answers: text, or one tool call. */
-    record Answer(String text, String toolName, String toolArguments) {
-        static Answer says(String text) {
+    public record Answer(String text, String toolName, String toolArguments) {
+        public static Answer says(String text) {
             return new Answer(text, null, null);
         }
 
-        static Answer calls(String tool, String arguments) {
+        public static Answer calls(String tool, String arguments) {
             return new Answer(null, tool, arguments);
         }
     }
@@ -36,7 +36,7 @@ final class FakeChatServer implements AutoCloseable {
     private final List<JsonNode> requests = new ArrayList<>();
     private int calls;
 
-    FakeChatServer() throws IOException {
+    public FakeChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", exchange -> {
             JsonNode request = TestTurnsClient.JSON.readTree(exchange.getRequestBody().readAllBytes());
@@ -55,21 +55,21 @@ final class FakeChatServer implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
     /** The next request is answered by {@code step}. */
-    FakeChatServer then(Function<JsonNode, Answer> step) {
+    public FakeChatServer then(Function<JsonNode, Answer> step) {
         script.add(step);
         return this;
     }
 
-    FakeChatServer then(Answer answer) {
+    public FakeChatServer then(Answer answer) {
         return then(r -> answer);
     }
 
-    List<JsonNode> requests() {
+    public List<JsonNode> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
@@ -102,7 +102,7 @@ final class FakeChatServer implements AutoCloseable {
     }
 
     /** The text of every message of a request, joined: for asserting what the model was told. */
-    static String said(JsonNode request) {
+    public static String said(JsonNode request) {
         StringBuilder out = new StringBuilder();
         request.path("messages").forEach(m -> out.append(m.path("role").asString()).append(": ")
                 .append(m.path("content").isString() ? m.path("content").asString() : m.path("content").toString())

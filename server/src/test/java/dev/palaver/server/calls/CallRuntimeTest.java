@@ -149,9 +149,10 @@ class CallRuntimeTest extends SharedPalaverContext {
             assertThat(CallTesting.call(http, token, call.callId()).path("endReason").asString()).isEqualTo("hangup_requested");
             assertThat(context.getBean(CallRecords.class).requestHangUp(org, call.callId())).isFalse();
 
-            // Through the API, for an open call this node does not hold: accepted and handed on.
+            // Through the API, for an open call another node holds (its media attached there): accepted and handed on.
             UUID elsewhere = runtime.reserve(new CallStart(org, agent, CallDirection.INBOUND, null, null, null, Map.of()),
                     dev.palaver.server.calls.CallStatus.RINGING);
+            assertThat(context.getBean(CallRecords.class).markAnswered(org, elsewhere, "node-elsewhere")).isTrue();
             String member = IdentityTestAccess.tokenFor(context, org, dev.palaver.server.identity.Role.MEMBER);
             assertThat(http.postJson("/api/v1/calls/" + elsewhere + "/hangup", "{}", "Authorization", "Bearer " + member)
                     .statusCode()).isEqualTo(202);

@@ -159,6 +159,50 @@ class OutboundCallsTest extends SharedPalaverContext {
     }
 
     @Test
+    void aHangUpOrCancelBeforeTheStreamConnectsEndsTheReservationAtOnceAndRefusesTheStream() throws Exception {
+        URI media = URI.create("ws://127.0.0.1:" + port + "/telephony/twilio/media");
+        JsonNode first = Http.json(place("early-1", "+14155550148"));
+        UUID call1 = UUID.fromString(first.path("id").asString());
+        String token1 = TwilioFixtures.token(twilio.creates().getLast().form().get("Twiml"));
+        HttpResponse<String> hangup = http.postJson("/api/v1/calls/" + call1 + "/hangup", "{}", "Authorization", "Bearer " + admin);
+        assertThat(hangup.statusCode()).isEqualTo(202);
+        // Ended at once, not when (or after) its media would have connected.
+        JsonNode ended = CallTesting.call(http, admin, call1);
+        assertThat(ended.hasNonNull("endedAt")).isTrue();
+        assertThat(ended.path("status").asString()).isEqualTo("canceled");
+        assertThat(ended.path("endReason").asString()).isEqualTo("hangup_requested");
+        // Twilio stops ringing the callee.
+        String sid1 = first.path("providerCallId").asString();
+        CallTesting.await(() -> twilio.updates().stream().anyMatch(u -> u.path().endsWith("/Calls/" + sid1 + ".json")
+                && "canceled".equals(u.form().get("Status"))), Duration.ofSeconds(10));
+        assertThat(http.postJson("/api/v1/calls/" + call1 + "/hangup", "{}", "Authorization", "Bearer " + admin).statusCode())
+                .isEqualTo(409);
+        try (TwilioSimulator phone = TwilioSimulator.connect(media, TwilioFixtures.ACCOUNT_SID, sid1, token1)) {
+            assertThat(phone.awaitClosed(10)).startsWith("1008").contains("call ended");
+            assertThat(phone.framesHeard()).isZero();
+        }
+        JsonNode after = CallTesting.call(http, admin, call1);
+        assertThat(after.hasNonNull("answeredAt")).isFalse();
+        assertThat(after.path("status").asString()).isEqualTo("canceled");
+        assertThat(after.path("transcript").size()).isZero();
+
+        // Twilio's canceled callback before the stream: the same.
+        JsonNode second = Http.json(place("early-2", "+14155550149"));
+        UUID call2 = UUID.fromString(second.path("id").asString());
+        String sid2 = second.path("providerCallId").asString();
+        String token2 = TwilioFixtures.token(twilio.creates().getLast().form().get("Twiml"));
+        status(sid2, "canceled", null);
+        assertThat(CallTesting.call(http, admin, call2).path("endReason").asString()).isEqualTo("canceled");
+        try (TwilioSimulator phone = TwilioSimulator.connect(media, TwilioFixtures.ACCOUNT_SID, sid2, token2)) {
+            assertThat(phone.awaitClosed(10)).startsWith("1008");
+            assertThat(phone.framesHeard()).isZero();
+        }
+        assertThat(CallTesting.call(http, admin, call2).hasNonNull("answeredAt")).isFalse();
+        // Twilio ended that one itself: nothing is sent back.
+        assertThat(twilio.updates()).noneMatch(u -> u.path().endsWith("/Calls/" + sid2 + ".json"));
+    }
+
+    @Test
     void aCallTwilioRefusesOrNeverAnswersEndsWithoutMedia() {
         JsonNode unanswered = Http.json(place("na-1", "+14155550145"));
         status(unanswered.path("providerCallId").asString(), "no-answer", "0");

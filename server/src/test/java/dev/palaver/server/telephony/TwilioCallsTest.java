@@ -28,6 +28,7 @@ import dev.palaver.server.calls.FakeOpenAi;
 import dev.palaver.server.calls.FliteSpeech;
 import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.testing.Http;
+import dev.palaver.server.testing.Scrapes;
 import dev.palaver.server.testing.SharedPalaverContext;
 
 /**
@@ -258,6 +259,95 @@ class TwilioCallsTest extends SharedPalaverContext {
             assertThat(last.path("role").asString()).isEqualTo("agent");
             assertThat(last.path("interrupted").asBoolean()).isTrue();
             assertThat(context.getBean(dev.palaver.server.calls.CallRuntime.class).live(org, callId)).isEmpty();
+        }
+    }
+
+    private double ignored(String reason) {
+        return Scrapes.value(Scrapes.scrape(http), "palaver_twilio_messages_ignored_total", "reason=\"" + reason + "\"");
+    }
+
+    private record Answered(UUID callId, TwilioSimulator phone) {
+    }
+
+    /** An inbound call whose greeting has played; {@code beforeStart} goes between connected and start. */
+    private Answered answered(String from, String... beforeStart) throws Exception {
+        String callSid = TwilioFixtures.callSid();
+        String token = TwilioFixtures.token(TwilioFixtures.postForm(http, "/telephony/twilio/voice",
+                TwilioFixtures.voiceParams(callSid, from, number), TwilioFixtures.AUTH_TOKEN).body());
+        UUID callId = context.getBean(dev.palaver.server.calls.CallRuntime.class).findByProviderCallId(callSid)
+                .orElseThrow().id();
+        TwilioSimulator phone = TwilioSimulator.connect(mediaUri(), TwilioFixtures.ACCOUNT_SID, callSid, token, beforeStart);
+        CallTesting.await(() -> transcriptRoles(callId).contains("agent") && !phone.marksEchoed().isEmpty(),
+                Duration.ofSeconds(20));
+        return new Answered(callId, phone);
+    }
+
+    @Test
+    void mediaBeforeStartIsCountedAndIgnoredAndTheCallStarts() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("Hi.")) {
+            agentWithNumber(llm, "Early desk");
+            double before = ignored("out_of_order");
+            String early = TwilioSimulator.silentMedia("MZ" + "0".repeat(32));
+            Answered call = answered("+14155550131", early, early, early);
+            try (TwilioSimulator phone = call.phone()) {
+                assertThat(phone.voicedFrames()).isGreaterThan(25);
+                assertThat(ignored("out_of_order")).isGreaterThanOrEqualTo(before + 3);
+                assertThat(phone.isClosed()).isFalse();
+                phone.hangUp();
+            }
+            CallTesting.await(() -> CallTesting.call(http, admin, call.callId()).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            assertThat(CallTesting.call(http, admin, call.callId()).path("endReason").asString()).isEqualTo("caller_hung_up");
+        }
+    }
+
+    @Test
+    void aMarkForANameNeverSentIsCountedAndIgnoredAndTheCallGoesOn() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("You pressed one.")) {
+            agentWithNumber(llm, "Mark desk");
+            Answered call = answered("+14155550132");
+            try (TwilioSimulator phone = call.phone()) {
+                double before = ignored("out_of_order");
+                phone.sendRaw("{\"event\":\"mark\",\"streamSid\":\"MZx\",\"mark\":{\"name\":\"no-such-mark\"}}");
+                CallTesting.await(() -> ignored("out_of_order") >= before + 1, Duration.ofSeconds(5));
+                // The call goes on: keys reach the agent and its answer plays to the end.
+                int heard = phone.voicedFrames();
+                phone.pressKey('1');
+                phone.pressKey('#');
+                CallTesting.await(() -> transcriptRoles(call.callId()).stream().filter("agent"::equals).count() >= 2,
+                        Duration.ofSeconds(20));
+                assertThat(phone.voicedFrames()).isGreaterThan(heard + 10);
+                assertThat(phone.isClosed()).isFalse();
+                phone.hangUp();
+            }
+            CallTesting.await(() -> CallTesting.call(http, admin, call.callId()).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            JsonNode record = CallTesting.call(http, admin, call.callId());
+            assertThat(record.path("endReason").asString()).isEqualTo("caller_hung_up");
+            assertThat(record.path("transcript").toString()).contains("You pressed one.");
+        }
+    }
+
+    @Test
+    void dtmfAfterStopIsCountedAndNeverReachesTheAgent() throws Exception {
+        try (FakeOpenAi llm = new FakeOpenAi("Hi.")) {
+            agentWithNumber(llm, "Late desk");
+            Answered call = answered("+14155550133");
+            double before = ignored("out_of_order");
+            try (TwilioSimulator phone = call.phone()) {
+                phone.stop();
+                phone.pressKey('7');
+                phone.pressKey('#');
+                CallTesting.await(() -> CallTesting.call(http, admin, call.callId()).hasNonNull("endedAt"), Duration.ofSeconds(20));
+            }
+            assertThat(ignored("out_of_order")).isGreaterThanOrEqualTo(before + 2);
+            JsonNode record = CallTesting.call(http, admin, call.callId());
+            assertThat(record.path("endReason").asString()).isEqualTo("caller_hung_up");
+            assertThat(record.path("transcript").toString()).doesNotContain("[DTMF]");
+            assertThat(llm.requests()).noneMatch(r -> r.contains("[DTMF]"));
+            int ended = 0;
+            for (JsonNode e : record.path("events")) {
+                ended += e.path("type").asString().equals("ended") ? 1 : 0;
+            }
+            assertThat(ended).isEqualTo(1);
         }
     }
 

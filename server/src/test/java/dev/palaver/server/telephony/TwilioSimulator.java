@@ -52,18 +52,20 @@ final class TwilioSimulator implements AutoCloseable {
     private final List<String> marksEchoed = new ArrayList<>();
     private final AtomicInteger clears = new AtomicInteger();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean sending = new AtomicBoolean(true);
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
     private volatile long startNanos;
 
-    static TwilioSimulator connect(URI uri, String accountSid, String callSid, String token) {
+    /** Connects, sending {@code beforeStart} (raw messages, out of order) between connected and start. */
+    static TwilioSimulator connect(URI uri, String accountSid, String callSid, String token, String... beforeStart) {
         TwilioSimulator sim = new TwilioSimulator();
-        sim.open(uri, accountSid, callSid, token);
+        sim.open(uri, accountSid, callSid, token, beforeStart);
         return sim;
     }
 
-    private void open(URI uri, String accountSid, String callSid, String token) {
+    private void open(URI uri, String accountSid, String callSid, String token, String... beforeStart) {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -90,6 +92,9 @@ final class TwilioSimulator implements AutoCloseable {
             }
         }).join();
         send("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}");
+        for (String early : beforeStart) {
+            send(early);
+        }
         send(("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"streamSid\":\"%s\",\"start\":{\"accountSid\":\"%s\","
                 + "\"streamSid\":\"%s\",\"callSid\":\"%s\",\"tracks\":[\"inbound\"],\"customParameters\":{\"token\":\"%s\"},"
                 + "\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,\"channels\":1}}}")
@@ -102,7 +107,7 @@ final class TwilioSimulator implements AutoCloseable {
     private void sendLoop() {
         long next = System.nanoTime();
         int seq = 2;
-        while (running.get()) {
+        while (running.get() && sending.get()) {
             byte[] frame = outgoing.poll();
             if (frame == null) {
                 frame = new byte[160];
@@ -194,7 +199,9 @@ final class TwilioSimulator implements AutoCloseable {
         send("{\"event\":\"dtmf\",\"streamSid\":\"" + streamSid + "\",\"sequenceNumber\":\"9\",\"dtmf\":{\"track\":\"inbound_track\",\"digit\":\"" + digit + "\"}}");
     }
 
+    /** Twilio's stop: the stream's media ends with it. */
     void stop() {
+        sending.set(false);
         send("{\"event\":\"stop\",\"sequenceNumber\":\"99\",\"streamSid\":\"" + streamSid + "\",\"stop\":{}}");
     }
 
@@ -206,6 +213,14 @@ final class TwilioSimulator implements AutoCloseable {
     void drop() {
         running.set(false);
         socket.abort();
+    }
+
+    /** A media message as Twilio sends it, with 20 ms of silence (for sending out of order). */
+    static String silentMedia(String streamSid) {
+        byte[] frame = new byte[160];
+        java.util.Arrays.fill(frame, SILENCE);
+        return "{\"event\":\"media\",\"streamSid\":\"" + streamSid + "\",\"media\":{\"track\":\"inbound\",\"payload\":\""
+                + Base64.getEncoder().encodeToString(frame) + "\"}}";
     }
 
     void hangUp() {
@@ -225,6 +240,17 @@ final class TwilioSimulator implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** Whether every frame of {@code frames} has played, in that order (other audio may come between). */
+    synchronized boolean heardInOrder(List<short[]> frames) {
+        int next = 0;
+        for (short[] f : heard) {
+            if (next < frames.size() && java.util.Arrays.equals(f, frames.get(next))) {
+                next++;
+            }
+        }
+        return next == frames.size();
     }
 
     synchronized int framesHeard() {

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +14,7 @@ import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 
 import dev.palaver.server.testing.Http;
+import dev.palaver.server.testing.Scrapes;
 import dev.palaver.server.testing.SharedPalaverContext;
 
 /** The Prometheus scrape: the series operators alert on, valid exposition format, guarded by the token. */
@@ -40,16 +39,7 @@ class MetricsEndpointTest extends SharedPalaverContext {
     @Test
     void scrapePassesPromtoolCheckMetrics() throws IOException, InterruptedException {
         http.get("/no/such/route");
-        String scrape = scrape();
-
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (var in = promtool.getOutputStream()) {
-            in.write(scrape.getBytes(StandardCharsets.UTF_8));
-        }
-        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(promtool.exitValue()).as("promtool check metrics said:\n%s", report).isZero();
+        Scrapes.assertPromtoolClean(scrape());
     }
 
     @Test
@@ -86,9 +76,6 @@ class MetricsEndpointTest extends SharedPalaverContext {
     }
 
     private String scrape() {
-        HttpResponse<String> r = http.get("/actuator/prometheus", AUTH);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-        return r.body();
+        return Scrapes.scrape(http);
     }
 }
