@@ -34,13 +34,19 @@ import java.util.function.Supplier;
  * soon as it is asked, synthesized audio as soon as text is sent. Whatever time remains is the platform's:
  * event hand-offs between threads, the call's loop, the text chunker, output pacing.
  *
- * <p>Each turn the caller sends an utterance and enough silence for the detector to declare the speech
- * over, faster than real time (so a turn costs wall time only from the silence on), then one silent frame
- * every 20 ms, as a phone line does, until the answer has played. The detector is the caller's choice:
- * Silero (production's) with real speech, or the energy detector with synthetic speech (no model needed). The start of the silence
- * is the engine's own clock reading for the first silent window (the value its endpointing timer counts
- * from); the final transcript's arrival and the first outbound frame are read with {@link System#nanoTime()}
- * as they cross into and out of the call.
+ * <p>Each turn the caller sends an utterance and then silence. The clock starts when both end-of-turn
+ * conditions hold: the endpointing delay has elapsed since the caller's speech ended, and the final
+ * transcript has arrived. The speech end is dated as a caller would date it, from the utterance itself
+ * ({@link UtteranceEnd}: its last sample within 40 dB of its peak, not the engine's detector or tracker):
+ * the clock reading at which the frame carrying that sample was delivered to the call, less the samples
+ * that follow it in the frame. The utterance up to that frame goes in a burst, faster than real time (so a
+ * turn costs wall time only from the speech end on); from that frame on, the rest of the utterance and
+ * then silence come one frame every 20 ms, as a phone line delivers them, until the answer has started.
+ * Were the silence sent in a burst too, the engine (which dates the silence by counting samples back from
+ * its clock) would place the speech end before the caller's frame was even delivered and answer "before"
+ * the delay had elapsed. The detector is the caller's choice: Silero (production's) with real speech, or
+ * the energy detector with synthetic speech (no model needed). The final transcript's arrival and the
+ * first outbound frame are read with {@link System#nanoTime()} as they cross into and out of the call.
  */
 public final class TurnOverhead {
 
@@ -60,7 +66,8 @@ public final class TurnOverhead {
      *                             which books the providers' hand-offs as provider time
      * @param endedByTranscript    whether the transcript, not the silence, was the last condition met
      * @param decidedMillis        condition met → the call's loop deciding the turn is over (the
-     *                             endpointing timer firing late, or the transcript waiting in the mailbox)
+     *                             endpointing timer firing late, or the transcript waiting in the mailbox):
+     *                             the overhead less the engine's own decision → first frame out
      * @param llmMillis            the model asked → its first token posted back (a hand-off, as the fake
      *                             answers at once)
      * @param ttsMillis            synthesis asked → its first audio posted back (likewise)
@@ -117,7 +124,6 @@ public final class TurnOverhead {
             throws InterruptedException {
         int total = warmupTurns + turns;
         try (SystemScheduler system = new SystemScheduler()) {
-            LoopClock clock = new LoopClock(system);
             CallSettings settings = CallSettings.builder()
                     .firstMessage("")
                     .endpointingDelay(ENDPOINTING_DELAY)
@@ -129,21 +135,19 @@ public final class TurnOverhead {
             for (int i = 1; i <= 4 * total; i++) {
                 transcripts.add("This is turn " + i + ", could you book a table for two?");
             }
-            ObservedSpeechToText stt = new ObservedSpeechToText(FakeSpeechToText.builder(clock)
+            ObservedSpeechToText stt = new ObservedSpeechToText(FakeSpeechToText.builder(system)
                     .finalLatency(Latency.millis(0))
                     .transcripts(transcripts.toArray(String[]::new))
                     .build());
-            FakeLanguageModel llm = FakeLanguageModel.builder(clock)
+            FakeLanguageModel llm = FakeLanguageModel.builder(system)
                     .timeToFirstToken(Latency.millis(0))
                     .perToken(Duration.ZERO)
                     .otherwise(request -> FakeReply.says(ANSWER))
                     .build();
-            FakeTextToSpeech tts = FakeTextToSpeech.builder(clock)
+            FakeTextToSpeech tts = FakeTextToSpeech.builder(system)
                     .timeToFirstByte(Latency.millis(0))
                     .millisPerCharacter(1)
                     .build();
-            ObservedVoiceActivityDetector vad = new ObservedVoiceActivityDetector(caller.detector().get(),
-                    settings.vadStopThreshold(), clock);
             BenchTransport transport = new BenchTransport();
             BlockingQueue<TurnMetrics> measured = new LinkedBlockingQueue<>();
             CallSession session = CallSession.builder()
@@ -153,8 +157,8 @@ public final class TurnOverhead {
                     .speechToText(stt)
                     .languageModel(llm)
                     .textToSpeech(tts)
-                    .voiceActivityDetector(vad)
-                    .scheduler(clock)
+                    .voiceActivityDetector(caller.detector().get())
+                    .scheduler(system)
                     .sink(event -> {
                         if (event instanceof CallEvent.TurnMeasured m) {
                             measured.add(m.metrics());
@@ -165,8 +169,8 @@ public final class TurnOverhead {
             session.start();
             try {
                 await(() -> session.state() == CallState.LISTENING, session, "the call to start listening");
-                return drive(session, settings, transport, stt, vad, measured, caller.utterance(), warmupTurns, turns,
-                        progress);
+                return drive(session, transport, stt, measured, caller.utterance(),
+                        settings.endpointingDelay().toNanos(), warmupTurns, turns, progress);
             } finally {
                 session.hangUp();
                 if (!session.awaitEnd(Duration.ofSeconds(10))) {
@@ -176,56 +180,58 @@ public final class TurnOverhead {
         }
     }
 
-    private static Result drive(CallSession session, CallSettings settings, BenchTransport transport,
-            ObservedSpeechToText stt, ObservedVoiceActivityDetector vad, BlockingQueue<TurnMetrics> measured,
-            byte[][] speech, int warmupTurns, int turns, PrintStream progress) throws InterruptedException {
+    private static Result drive(CallSession session, BenchTransport transport, ObservedSpeechToText stt,
+            BlockingQueue<TurnMetrics> measured, byte[][] utterance, long delayNanos, int warmupTurns, int turns,
+            PrintStream progress) throws InterruptedException {
         TelephoneEdge edge = new TelephoneEdge();
         byte[] silence = CallerAudio.silentFrame();
-        int window = vad.windowSamples();
-        long windowNanos = 1_000_000_000L * window / AudioFormat.SAMPLE_RATE;
-        long silentWindows = (settings.minSilence().toNanos() + windowNanos - 1) / windowNanos;
-        // Slack for window alignment, the resampler's delay and a detector that takes a window or two to
-        // let go; any silence still needed then comes in real time.
-        int silentBurst = (int) ((silentWindows + 3) * window / AudioFormat.SAMPLES_PER_FRAME) + 2;
-        long delayNanos = settings.endpointingDelay().toNanos();
+        UtteranceEnd end = UtteranceEnd.of(utterance);
+        // A frame reaches the call once all its samples have been spoken: the last voiced one was spoken
+        // this long before its frame was delivered.
+        long tailNanos = end.samplesAfter() * 1_000_000_000L / CallerAudio.TELEPHONE_RATE;
         List<Turn> results = new ArrayList<>(turns);
         for (int turn = 1; turn <= warmupTurns + turns; turn++) {
             long turnStart = System.nanoTime();
             transport.awaitFirstAudio();
-            for (byte[] frame : speech) {
-                transport.receive(edge.toEngineFrame(frame));
+            // The speech before its last voiced frame in a burst: it costs no wall time, and the engine
+            // dates nothing from it. From the last voiced frame on, everything comes in real time, so the
+            // engine's sample-based dating of the silence and this clock agree.
+            for (int f = 0; f < end.frame(); f++) {
+                transport.receive(edge.toEngineFrame(utterance[f]));
             }
-            for (int i = 0; i < silentBurst; i++) {
-                transport.receive(edge.toEngineFrame(silence));
-            }
-            long deadline = System.nanoTime() + TURN_TIMEOUT.toNanos();
-            long nextFrame = System.nanoTime() + FRAME_NANOS;
+            long lastVoicedFrameAt = System.nanoTime();
+            transport.receive(edge.toEngineFrame(utterance[end.frame()]));
+            long speechEnded = lastVoicedFrameAt - tailNanos;
+            long deadline = lastVoicedFrameAt + TURN_TIMEOUT.toNanos();
+            long nextFrame = lastVoicedFrameAt + FRAME_NANOS;
+            int next = end.frame() + 1;
             TurnMetrics metrics;
             while ((metrics = measured.poll(Math.max(0, nextFrame - System.nanoTime()), TimeUnit.NANOSECONDS)) == null) {
                 if (session.isEnded() || System.nanoTime() > deadline) {
                     throw new IllegalStateException("turn " + turn + " got no answer (call " + session.state()
                             + ", " + session.diagnostics() + ")");
                 }
-                transport.receive(edge.toEngineFrame(silence));
+                transport.receive(edge.toEngineFrame(next < utterance.length ? utterance[next] : silence));
+                next++;
                 nextFrame += FRAME_NANOS;
             }
             long firstAudio = transport.firstAudioNanos();
-            long silenceSince = vad.silenceSince();
             long finalAt = stt.lastFinalNanos();
-            if (metrics.turn() != turn || firstAudio < turnStart || finalAt < turnStart
-                    || silenceSince == ObservedVoiceActivityDetector.NONE || silenceSince < turnStart) {
+            if (metrics.turn() != turn || metrics.firstAudioOut() == null || firstAudio < turnStart
+                    || finalAt < turnStart) {
                 throw new IllegalStateException("turn " + turn + " went wrong: " + metrics + ", first audio "
-                        + (firstAudio - turnStart) + " ns, final " + (finalAt - turnStart) + " ns, silence "
-                        + (silenceSince - turnStart) + " ns after the turn began");
+                        + (firstAudio - turnStart) + " ns, final " + (finalAt - turnStart) + " ns after the turn began");
             }
-            long conditionMet = Math.max(silenceSince + delayNanos, finalAt);
+            long conditionMet = Math.max(speechEnded + delayNanos, finalAt);
             if (turn > warmupTurns) {
+                double overhead = (firstAudio - conditionMet) / 1e6;
                 double engine = metrics.platformOverhead() == null ? Double.NaN
                         : metrics.platformOverhead().toNanos() / 1e6;
-                // The engine dates the decision from the silence: endpointingDelay = decided - silenceSince.
-                double decided = (silenceSince + metrics.endpointingDelay().toNanos() - conditionMet) / 1e6;
-                results.add(new Turn(turn - warmupTurns, (firstAudio - conditionMet) / 1e6, engine,
-                        finalAt > silenceSince + delayNanos, decided, millis(metrics.llmTimeToFirstToken()),
+                // The engine's own clock from its decision to its first frame out (both of its figures count
+                // from its dating of the speech end); the rest of the overhead came before the decision.
+                double decisionToAudio = metrics.firstAudioOut().minus(metrics.endpointingDelay()).toNanos() / 1e6;
+                results.add(new Turn(turn - warmupTurns, overhead, engine, finalAt > speechEnded + delayNanos,
+                        overhead - decisionToAudio, millis(metrics.llmTimeToFirstToken()),
                         millis(metrics.ttsTimeToFirstByte())));
             }
             if (turn % 500 == 0) {

@@ -9,6 +9,8 @@ import java.util.Objects;
  * samples) and reports when speech has started, after at least {@code minSpeechMillis} of windows at or
  * above the start threshold, and when it has stopped, after at least {@code minSilenceMillis} of windows
  * below the stop threshold. Times are sample counts from the start of the stream, never the wall clock.
+ * The end of a segment is dated by a {@link SpeechEndTracker} at the caller's last loud block, not at the
+ * first window below the stop threshold, so a detector's decaying probability does not delay it.
  * Owns the detector it wraps. Used by one thread (the call's loop); allocates nothing per frame.
  */
 public final class SpeechDetector implements AutoCloseable {
@@ -48,6 +50,7 @@ public final class SpeechDetector implements AutoCloseable {
     private final long minSpeechSamples;
     private final long minSilenceSamples;
     private final short[] window;
+    private final SpeechEndTracker endTracker = new SpeechEndTracker();
     private int windowFill;
 
     private long samplesSeen;
@@ -114,6 +117,7 @@ public final class SpeechDetector implements AutoCloseable {
             at += take;
             if (windowFill == window.length) {
                 windowFill = 0;
+                endTracker.observe(window, 0, window.length, windowsJudged * window.length);
                 Transition changed = judgeWindow(detector.speechProbability(window, 0));
                 if (changed != Transition.NONE) {
                     transition = changed;
@@ -129,9 +133,13 @@ public final class SpeechDetector implements AutoCloseable {
         long windowStart = windowsJudged * window.length;
         windowsJudged++;
         long windowEnd = windowStart + window.length;
+        if (probability >= startThreshold) {
+            endTracker.confident(windowStart);
+        }
         if (!inSpeech) {
             if (probability < startThreshold) {
                 runStart = -1;
+                endTracker.forget();
                 return Transition.NONE;
             }
             if (runStart < 0) {
@@ -157,7 +165,7 @@ public final class SpeechDetector implements AutoCloseable {
             return Transition.NONE;
         }
         inSpeech = false;
-        speechEnd = runStart;
+        speechEnd = endTracker.speechEnd(runStart);
         runStart = -1;
         return Transition.STOPPED;
     }
@@ -179,7 +187,7 @@ public final class SpeechDetector implements AutoCloseable {
 
     /**
      * The sample after the last speech of the most recently finished segment (where its trailing silence
-     * began), or -1 while speaking and before any segment has finished.
+     * began, dated by {@link SpeechEndTracker}), or -1 while speaking and before any segment has finished.
      */
     public long speechEndSample() {
         return speechEnd;
@@ -199,6 +207,7 @@ public final class SpeechDetector implements AutoCloseable {
         lastProbability = 0;
         inSpeech = false;
         runStart = -1;
+        endTracker.forget();
         speechStart = -1;
         speechEnd = -1;
     }

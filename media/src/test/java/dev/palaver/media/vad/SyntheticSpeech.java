@@ -7,8 +7,8 @@ import java.util.Random;
  * 250 Hz, shaped by three formant resonances that change vowel every syllable, with a -6 dB/octave tilt
  * and a 4 Hz syllabic amplitude envelope.
  */
-final class SyntheticSpeech {
-    static final int RATE = 16_000;
+public final class SyntheticSpeech {
+    public static final int RATE = 16_000;
     private static final double[][] VOWELS = {
         {730, 1090, 2440}, {270, 2290, 3010}, {300, 870, 2240}, {530, 1840, 2480}, {570, 840, 2410},
     };
@@ -17,7 +17,7 @@ final class SyntheticSpeech {
     }
 
     /** {@code seconds} of speech whose loudest syllables peak near {@code peak}. */
-    static short[] speech(double seconds, double peak, long seed) {
+    public static short[] speech(double seconds, double peak, long seed) {
         Random random = new Random(seed);
         int n = (int) Math.round(seconds * RATE);
         short[] out = new short[n];
@@ -56,15 +56,15 @@ final class SyntheticSpeech {
         return out;
     }
 
-    static short[] silence(double seconds) {
+    public static short[] silence(double seconds) {
         return new short[(int) Math.round(seconds * RATE)];
     }
 
-    static short[] whiteNoise(double seconds, double rms, long seed) {
+    public static short[] whiteNoise(double seconds, double rms, long seed) {
         return dev.palaver.media.audio.Signals.whiteNoise((int) Math.round(seconds * RATE), rms, seed);
     }
 
-    static short[] mix(short[] a, short[] b) {
+    public static short[] mix(short[] a, short[] b) {
         short[] out = new short[Math.max(a.length, b.length)];
         for (int i = 0; i < out.length; i++) {
             int sum = (i < a.length ? a[i] : 0) + (i < b.length ? b[i] : 0);
@@ -73,7 +73,7 @@ final class SyntheticSpeech {
         return out;
     }
 
-    static short[] concat(short[]... parts) {
+    public static short[] concat(short[]... parts) {
         int length = 0;
         for (short[] part : parts) {
             length += part.length;

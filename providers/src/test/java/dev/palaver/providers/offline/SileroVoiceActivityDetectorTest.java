@@ -185,6 +185,51 @@ class SileroVoiceActivityDetectorTest {
         assertThat(starts.getFirst()).isBetween(16_000L, 16_000L + 8000);
     }
 
+    /** One past the last sample of {@code audio} at or above 1 % (-40 dB) of its loudest. */
+    private static int lastAudibleSample(short[] audio) {
+        int peak = 0;
+        for (short s : audio) {
+            peak = Math.max(peak, Math.abs(s));
+        }
+        for (int i = audio.length - 1; i >= 0; i--) {
+            if (Math.abs(audio[i]) * 100 >= peak) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The dated end of the last speech segment in {@code call}, fed in 20 ms frames. */
+    private static long datedSpeechEnd(short[] call) {
+        try (var detector = new SpeechDetector(model.newDetector(), SpeechDetector.Settings.defaults())) {
+            for (int at = 0; at + 320 <= call.length; at += 320) {
+                detector.accept(call, at);
+            }
+            assertThat(detector.inSpeech()).isFalse();
+            return detector.speechEndSample();
+        }
+    }
+
+    @Test
+    void theSilenceIsDatedWhereTheFliteSpeechEndsNotWhereSileroGivesUp() {
+        long end = 16_000 + lastAudibleSample(speech);
+        short[] call = new short[16_000 + speech.length + 24_000];
+        System.arraycopy(speech, 0, call, 16_000, speech.length);
+        short[] noisy = call.clone();
+        short[] hiss = whiteNoise(noisy.length, 30); // -61 dBFS line noise
+        for (int i = 0; i < noisy.length; i++) {
+            noisy[i] = (short) Math.clamp(noisy[i] + hiss[i], Short.MIN_VALUE, Short.MAX_VALUE);
+        }
+
+        long quiet = datedSpeechEnd(call);
+        long underNoise = datedSpeechEnd(noisy);
+        System.out.printf("flite speech ends at %d ms; silence dated at %d ms (clean), %d ms (hiss)%n",
+                end / 16, quiet / 16, underNoise / 16);
+
+        assertThat(quiet).isBetween(end - 640, end + 640); // within 40 ms
+        assertThat(underNoise).isBetween(end - 640, end + 640);
+    }
+
     @Test
     void refusesWindowsOutsideTheBuffer() {
         try (var vad = model.newDetector()) {
