@@ -1,6 +1,7 @@
 package dev.palaver.server.calls;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,11 +12,25 @@ import org.springframework.stereotype.Service;
 /**
  * An organization's calls in figures, for the dashboard's overview: counts and durations, turn latency
  * percentiles over time (from the {@code turn} events' {@code firstAudioOutMs}: caller stops speaking →
- * first agent audio), and the latest errors. Every query starts from the organization's calls by start
- * time ({@code calls_org_started}), then their events by primary key.
+ * first agent audio), and the latest errors. The counts start from the organization's calls by start time
+ * ({@code calls_org_started}), then their events by primary key; the latency series from the turn events.
  */
 @Service
 public class CallStatistics {
+
+    /** How much earlier than its call's start a turn may be stamped (clocks of nodes that disagree). */
+    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
+
+    /** The latency series; named parameters {@code bucket}, {@code org}, {@code since}, {@code turnsFrom}. */
+    static final String LATENCY = """
+            select date_trunc(:bucket, e.at at time zone 'UTC') at time zone 'UTC' as bucket, count(*) as turns,
+                   percentile_cont(0.5) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p50,
+                   percentile_cont(0.9) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p90
+            from calls c join call_events e on e.call_id = c.id
+            where c.org_id = :org and c.started_at >= :since and e.type = 'turn'
+              and e.org_id = :org and e.at >= :turnsFrom
+              and jsonb_typeof(e.payload->'firstAudioOutMs') = 'number'
+            group by 1 order by 1""";
 
     private final JdbcClient jdbc;
 
@@ -53,20 +68,19 @@ public class CallStatistics {
         return new Summary(calls.calls(), calls.open(), calls.failed(), calls.averageSeconds(), errors);
     }
 
-    /** p50 and p90 of turn latency per {@code bucket} ({@code hour} or {@code day}) for calls started since {@code since}. */
+    /**
+     * p50 and p90 of turn latency per {@code bucket} ({@code hour} or {@code day}) for calls started since {@code since}.
+     * A turn comes after its call started (the caller has spoken), so the turns are read by organization and time
+     * through {@code call_events_turns_org_at} (the five minutes' margin covers clocks of nodes that disagree);
+     * the calls' start still decides which turns count.
+     */
     public List<LatencyBucket> latency(UUID orgId, Instant since, String bucket) {
         if (!bucket.equals("hour") && !bucket.equals("day")) {
             throw new IllegalArgumentException("bucket must be hour or day");
         }
-        return jdbc.sql("""
-                select date_trunc(:bucket, e.at at time zone 'UTC') at time zone 'UTC' as bucket, count(*) as turns,
-                       percentile_cont(0.5) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p50,
-                       percentile_cont(0.9) within group (order by (e.payload->>'firstAudioOutMs')::double precision) as p90
-                from calls c join call_events e on e.call_id = c.id
-                where c.org_id = :org and c.started_at >= :since and e.type = 'turn'
-                  and jsonb_typeof(e.payload->'firstAudioOutMs') = 'number'
-                group by 1 order by 1""")
+        return jdbc.sql(LATENCY)
                 .param("bucket", bucket).param("org", orgId).param("since", Timestamp.from(since))
+                .param("turnsFrom", Timestamp.from(since.minus(CLOCK_MARGIN)))
                 .query((rs, i) -> new LatencyBucket(rs.getTimestamp("bucket").toInstant(), rs.getLong("turns"),
                         rs.getDouble("p50"), rs.getDouble("p90")))
                 .list();
