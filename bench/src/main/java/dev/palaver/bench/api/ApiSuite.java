@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,13 +34,18 @@ import tools.jackson.databind.JsonNode;
  * {@code bench api}: against a running Palaver on embedded PostgreSQL (started by {@code bench/run api}),
  * seeds a million calls (see {@link CallSeed}), then {@code --clients} clients at once, for {@code --seconds},
  * each loop over a mix: {@code GET /api/v1/calls} first pages (no filter, and by status, agent, direction,
- * number, time range), cursor pages following {@code nextCursor}, the dashboard's KPI statement and its
- * turn-latency series (in SQL, see {@link DashboardQueries}). Latency is the client's, from request to the
- * last byte. Ends with {@code RESULT suite=api calls_list_p99_ms=… kpi_p99_ms=… series_p99_ms=… errors=…}.
+ * number, time range), cursor pages following {@code nextCursor}, the KPIs of the last 24 hours
+ * ({@code GET /api/v1/calls/stats?from=…}, a full day: the most the overview's "today" counts)
+ * and the last 24 hours of turn latency per hour ({@code GET /api/v1/calls/stats/series?hours=24}), the queries
+ * the dashboard's overview runs. Latency is the client's, from request to the last byte. Ends with {@code RESULT suite=api calls_list_p99_ms=… kpi_p99_ms=… series_p99_ms=… errors=…}.
  */
 public final class ApiSuite {
 
     private enum Kind { LIST_FIRST, LIST_FILTERED, LIST_CURSOR, KPI, SERIES }
+
+    /** A whole day of calls, the most "today" ever holds (the overview's default, today, depends on the hour). */
+    private static final String KPIS = "/api/v1/calls/stats?from=";
+    private static final String SERIES = "/api/v1/calls/stats/series?hours=24";
 
     private ApiSuite() {
     }
@@ -64,12 +68,10 @@ public final class ApiSuite {
                 CallSeed.OTHER_ORGS);
         try (Connection db = DriverManager.getConnection(dbUrl, "palaver", dbPassword)) {
             agents = CallSeed.seed(db, org, total, out);
-            out.println("plans at rest:");
-            Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS);
-            out.print(indent(DashboardQueries.explain(db, DashboardQueries.KPIS, org, day)));
-            out.print(indent(DashboardQueries.explain(db, DashboardQueries.TURN_LATENCY_SERIES, org,
-                    Instant.now().minus(24, ChronoUnit.HOURS))));
         }
+        JsonNode today = api.get(kpis());
+        JsonNode series = api.get(SERIES);
+        out.printf("KPIs of the last 24 hours: %s; turn latency: %d hourly buckets%n", today, series.path("buckets").size());
         Map<Kind, ConcurrentLinkedQueue<Double>> latencies = new ConcurrentHashMap<>();
         for (Kind k : Kind.values()) {
             latencies.put(k, new ConcurrentLinkedQueue<>());
@@ -81,10 +83,8 @@ public final class ApiSuite {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
                 running.add(pool.submit(() -> {
-                    try (Connection db = DriverManager.getConnection(dbUrl, "palaver", dbPassword)) {
-                        while (System.nanoTime() < end) {
-                            round(api, db, org, agents, latencies, errors);
-                        }
+                    while (System.nanoTime() < end) {
+                        round(api, agents, latencies, errors);
                     }
                     return null;
                 }));
@@ -97,20 +97,19 @@ public final class ApiSuite {
         for (Kind k : Kind.values()) {
             out.printf(Locale.ROOT, "  %-14s %s ms%n", k.name().toLowerCase(Locale.ROOT), stats(latencies, k).summary(1));
         }
-        Stats kpi = stats(latencies, Kind.KPI);
-        Stats series = stats(latencies, Kind.SERIES);
         out.printf(Locale.ROOT, "RESULT suite=api calls_list_p99_ms=%.1f kpi_p99_ms=%.1f series_p99_ms=%.1f errors=%d%n",
-                list.percentile(99), kpi.percentile(99), series.percentile(99), errors.get());
+                list.percentile(99), stats(latencies, Kind.KPI).percentile(99),
+                stats(latencies, Kind.SERIES).percentile(99), errors.get());
         return 0;
     }
 
     /** One pass of the mix by one client. */
-    private static void round(PalaverApi api, Connection db, UUID org, UUID[] agents,
+    private static void round(PalaverApi api, UUID[] agents,
             Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        String cursor = timedList(api, "/api/v1/calls?limit=50", Kind.LIST_FIRST, latencies, errors);
+        String cursor = timedGet(api, "/api/v1/calls?limit=50", Kind.LIST_FIRST, latencies, errors);
         for (int page = 0; page < 3 && cursor != null; page++) {
-            cursor = timedList(api, "/api/v1/calls?limit=50&cursor=" + enc(cursor), Kind.LIST_CURSOR, latencies, errors);
+            cursor = timedGet(api, "/api/v1/calls?limit=50&cursor=" + enc(cursor), Kind.LIST_CURSOR, latencies, errors);
         }
         String[] filters = {
             "status=failed",
@@ -120,12 +119,13 @@ public final class ApiSuite {
             "startedFrom=" + enc(Instant.now().minus(7, ChronoUnit.DAYS).toString()) + "&startedTo="
                     + enc(Instant.now().minus(6, ChronoUnit.DAYS).toString()),
         };
-        timedList(api, "/api/v1/calls?limit=50&" + filters[r.nextInt(filters.length)], Kind.LIST_FILTERED, latencies, errors);
-        timedSql(() -> DashboardQueries.kpis(db, org), Kind.KPI, latencies, errors);
-        timedSql(() -> DashboardQueries.series(db, org), Kind.SERIES, latencies, errors);
+        timedGet(api, "/api/v1/calls?limit=50&" + filters[r.nextInt(filters.length)], Kind.LIST_FILTERED, latencies, errors);
+        timedGet(api, kpis(), Kind.KPI, latencies, errors);
+        timedGet(api, SERIES, Kind.SERIES, latencies, errors);
     }
 
-    private static String timedList(PalaverApi api, String path, Kind kind,
+    /** GETs {@code path}, records its latency under {@code kind}; returns the page's {@code nextCursor}, if any. */
+    private static String timedGet(PalaverApi api, String path, Kind kind,
             Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
         long t0 = System.nanoTime();
         try {
@@ -143,21 +143,6 @@ public final class ApiSuite {
         }
     }
 
-    @FunctionalInterface
-    private interface Query {
-        Object run() throws SQLException;
-    }
-
-    private static void timedSql(Query q, Kind kind, Map<Kind, ConcurrentLinkedQueue<Double>> latencies, AtomicLong errors) {
-        long t0 = System.nanoTime();
-        try {
-            q.run();
-            latencies.get(kind).add((System.nanoTime() - t0) / 1e6);
-        } catch (SQLException e) {
-            errors.incrementAndGet();
-        }
-    }
-
     private static Stats stats(Map<Kind, ConcurrentLinkedQueue<Double>> latencies, Kind... kinds) {
         List<Double> all = new ArrayList<>();
         for (Kind k : kinds) {
@@ -166,12 +151,12 @@ public final class ApiSuite {
         return new Stats(all.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    private static String kpis() {
+        return KPIS + enc(Instant.now().minus(24, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
-    private static String indent(String text) {
-        return text.lines().map(l -> "    " + l + "\n").reduce("", String::concat);
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static String loadAverage() {

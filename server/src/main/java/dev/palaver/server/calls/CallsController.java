@@ -116,7 +116,8 @@ class CallsController {
         return records.find(caller.orgId(), id).orElseThrow(CallHistory::notFound);
     }
 
-    private static Instant instant(String name, String value) {
+    /** An optional ISO-8601 instant parameter; a bad one is 400 {@code bad_request}. */
+    static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

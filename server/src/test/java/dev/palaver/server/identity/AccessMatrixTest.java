@@ -69,6 +69,8 @@ class AccessMatrixTest extends SharedPalaverContext {
         EXPECTED.put("POST /api/v1/phone-numbers", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
         EXPECTED.put("PATCH /api/v1/phone-numbers/{id}", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
         EXPECTED.put("DELETE /api/v1/phone-numbers/{id}", new Rule(Role.ADMIN, Scopes.TELEPHONY_WRITE));
+        EXPECTED.put("GET /api/v1/calls/stats", new Rule(Role.VIEWER, Scopes.CALLS_READ));
+        EXPECTED.put("GET /api/v1/calls/stats/series", new Rule(Role.VIEWER, Scopes.CALLS_READ));
         EXPECTED.put("GET /api/v1/calls/{id}", new Rule(Role.VIEWER, Scopes.CALLS_READ));
         EXPECTED.put("GET /api/v1/calls/{id}/recording", new Rule(Role.VIEWER, Scopes.CALLS_READ));
         EXPECTED.put("POST /api/v1/calls/{id}/hangup", new Rule(Role.MEMBER, Scopes.CALLS_WRITE));
