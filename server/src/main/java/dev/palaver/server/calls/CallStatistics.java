@@ -27,6 +27,15 @@ public class CallStatistics {
      * since {@code since} as a set, not one call lookup per turn; the subquery ({@code offset 0} keeps it apart)
      * hands the sort two narrow columns instead of whole event rows, so it stays in memory.
      */
+    /**
+     * Error events of the calls started since {@code :since}, read by organization and time through
+     * {@code call_events_errors_org_at} (an event comes after its call started; the margin as for turns).
+     */
+    static final String ERRORS = """
+            select count(*) from call_events e join calls c on c.id = e.call_id
+            where e.org_id = :org and e.type = 'error' and e.at >= :eventsFrom
+              and c.org_id = :org and c.started_at >= :since""";
+
     static final String LATENCY = """
             select bucket, count(*) as turns,
                    percentile_cont(0.5) within group (order by ms) as p50,
@@ -70,10 +79,9 @@ public class CallStatistics {
                 .query((rs, i) -> new Summary(rs.getLong("calls"), rs.getLong("open"), rs.getLong("failed"),
                         (Double) rs.getObject("avg_seconds", Double.class), 0))
                 .single();
-        long errors = jdbc.sql("""
-                select count(*) from calls c join call_events e on e.call_id = c.id
-                where c.org_id = :org and c.started_at >= :since and e.type = 'error'""")
-                .param("org", orgId).param("since", Timestamp.from(since)).query(Long.class).single();
+        long errors = jdbc.sql(ERRORS)
+                .param("org", orgId).param("since", Timestamp.from(since))
+                .param("eventsFrom", Timestamp.from(since.minus(CLOCK_MARGIN))).query(Long.class).single();
         return new Summary(calls.calls(), calls.open(), calls.failed(), calls.averageSeconds(), errors);
     }
 

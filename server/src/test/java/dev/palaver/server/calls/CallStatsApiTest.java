@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -138,17 +139,31 @@ class CallStatsApiTest extends SharedPalaverContext {
 
     @Test
     void theLatencySeriesReadsTurnsThroughTheirIndex() {
-        JdbcClient jdbc = context.getBean(JdbcClient.class);
-        // A test table is tiny, so the planner would rightly scan it; what matters is that the statement lets
-        // call_events_turns_org_at serve it (at a million calls the alternative is every call's events).
         Instant since = Instant.now().minus(24, ChronoUnit.HOURS);
-        String plan = context.getBean(TransactionTemplate.class).execute(t -> {
-            jdbc.sql("set local enable_seqscan = off").update();
-            return String.join("\n", jdbc.sql("explain " + CallStatistics.LATENCY)
-                    .param("bucket", "hour").param("org", UUID.randomUUID()).param("since", Timestamp.from(since))
-                    .param("turnsFrom", Timestamp.from(since.minusSeconds(300))).query(String.class).list());
-        });
+        String plan = plan(CallStatistics.LATENCY, Map.of("bucket", "hour", "org", UUID.randomUUID(),
+                "since", Timestamp.from(since), "turnsFrom", Timestamp.from(since.minusSeconds(300))));
         // Scanned by organization and time, not read whole (which a partial index also allows).
         assertThat(plan).containsPattern("call_events_turns_org_at[^\\n]*\\n\\s+Index Cond: \\(\\(org_id = [^\\n]*AND \\(at >= ");
+    }
+
+    @Test
+    void theErrorCountReadsErrorsThroughTheirIndex() {
+        Instant since = Instant.now().minus(24, ChronoUnit.HOURS);
+        String plan = plan(CallStatistics.ERRORS, Map.of("org", UUID.randomUUID(), "since", Timestamp.from(since),
+                "eventsFrom", Timestamp.from(since.minusSeconds(300))));
+        assertThat(plan).containsPattern("call_events_errors_org_at[^\\n]*\\n\\s+Index Cond: \\(\\(org_id = [^\\n]*AND \\(at >= ");
+    }
+
+    /**
+     * The plan PostgreSQL chooses for {@code sql}. A test table is tiny, so the planner would rightly scan it;
+     * what matters is that the statement lets the partial index serve it (at a million calls the alternative
+     * is every call's events).
+     */
+    private String plan(String sql, Map<String, Object> params) {
+        JdbcClient jdbc = context.getBean(JdbcClient.class);
+        return context.getBean(TransactionTemplate.class).execute(t -> {
+            jdbc.sql("set local enable_seqscan = off").update();
+            return String.join("\n", jdbc.sql("explain " + sql).params(params).query(String.class).list());
+        });
     }
 }
