@@ -2,12 +2,8 @@ package dev.palaver.server.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +13,7 @@ import dev.palaver.providers.resilience.ProviderMetrics.BreakerState;
 import dev.palaver.providers.resilience.ProviderMetrics.Capability;
 import dev.palaver.providers.resilience.ProviderMetrics.Outcome;
 import dev.palaver.providers.resilience.ProviderMetrics;
+import dev.palaver.server.testing.Scrapes;
 import dev.palaver.server.testing.SharedPalaverContext;
 
 /** The provider metrics bean, as Prometheus scrapes it: names, tags, values, promtool-clean, no key. */
@@ -39,7 +36,7 @@ class MicrometerProviderMetricsTest extends SharedPalaverContext {
         metrics.breakerStateChanged("elevenlabs", fingerprint, BreakerState.OPEN);
         metrics.breakerStateChanged("openai", "none", BreakerState.HALF_OPEN);
 
-        String scrape = scrape();
+        String scrape = Scrapes.scrape(http);
 
         assertThat(scrape)
                 .containsPattern("(?m)^palaver_provider_latency_seconds_bucket\\{.*kind=\"tts\".*outcome=\"success\".*provider=\"elevenlabs\"")
@@ -51,22 +48,6 @@ class MicrometerProviderMetricsTest extends SharedPalaverContext {
                         + "\",provider=\"elevenlabs\"\\} 2(\\.0)?$")
                 .containsPattern("(?m)^palaver_provider_breaker_state\\{(application=\"palaver\",)?credential=\"none\",provider=\"openai\"\\} 1(\\.0)?$")
                 .doesNotContain(KEY).doesNotContain(KEY.substring(10));
-        assertPromtoolClean(scrape);
-    }
-
-    private String scrape() {
-        HttpResponse<String> r = http.get("/actuator/prometheus", "Authorization", "Bearer " + METRICS_TOKEN);
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
-
-    private static void assertPromtoolClean(String scrape) throws IOException, InterruptedException {
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        try (var in = promtool.getOutputStream()) {
-            in.write(scrape.getBytes(StandardCharsets.UTF_8));
-        }
-        String report = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(promtool.exitValue()).as("promtool check metrics said:\n%s", report).isZero();
+        Scrapes.assertPromtoolClean(scrape);
     }
 }
