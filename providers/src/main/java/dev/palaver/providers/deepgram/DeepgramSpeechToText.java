@@ -197,10 +197,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 totalTimer = scheduler.schedule(timeouts.total(), () -> fail(ProviderFailure.of(PROVIDER,
                         Kind.TOTAL_TIMEOUT, "stream open longer than " + timeouts.total().toMillis() + " ms")));
                 // The JDK bounds the handshake too, so a connection given up on is also closed by it.
-                connecting = transport.webSocket()
-                        .header("Authorization", "Token " + key.reveal())
-                        .connectTimeout(timeouts.firstByte())
-                        .buildAsync(endpoint, this);
+                connecting = transport.webSocket(endpoint, Map.of("Authorization", "Token " + key.reveal()),
+                        timeouts.firstByte(), this);
             } finally {
                 lock.unlock();
             }

@@ -9,16 +9,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP side of one provider: a {@link HttpClient} whose work runs on virtual threads, its timeouts,
- * the exchanges in flight, and the secrets that must never appear in a failure. Closing it fails the
- * exchanges still open, shuts the client down and waits (bounded) for its threads and the exchanges'
- * watchdogs to end.
+ * The HTTP side of one provider: its timeouts, the exchanges and WebSockets it has in flight, and the secrets
+ * that must never appear in a failure. The JDK {@link HttpClient} under it is shared by every provider of
+ * the JVM ({@link SharedHttpClients}: virtual-thread executor, no redirects, one per connect timeout).
+ * Closing a transport fails its exchanges still open, aborts its WebSockets and waits (bounded) for its
+ * exchanges' watchdogs to end; it never touches the shared client or another provider's connections.
  */
 public final class ProviderTransport implements AutoCloseable {
 
@@ -27,10 +27,10 @@ public final class ProviderTransport implements AutoCloseable {
     private final String provider;
     private final HttpTimeouts timeouts;
     private final List<String> secrets;
-    private final ExecutorService executor;
     private final HttpClient client;
     private final boolean http11Only;
     private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
+    private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -51,16 +51,7 @@ public final class ProviderTransport implements AutoCloseable {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("palaver-http-", 0).factory());
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (http11Only) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        this.client = builder
-                .connectTimeout(timeouts.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.client = SharedHttpClients.forConnectTimeout(timeouts.connect());
     }
 
     public String provider() {
@@ -76,8 +67,8 @@ public final class ProviderTransport implements AutoCloseable {
     }
 
     /**
-     * A request builder for {@code uri}. Plain-http servers (local model servers) get HTTP/1.1 so no h2c
-     * upgrade is attempted; https negotiates HTTP/2 by ALPN.
+     * A request builder for {@code uri}. Plain-http servers (local model servers) and HTTP/1.1-only
+     * providers get HTTP/1.1 (no h2c upgrade is attempted); other https requests negotiate HTTP/2 by ALPN.
      */
     public HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
@@ -88,14 +79,35 @@ public final class ProviderTransport implements AutoCloseable {
     }
 
     /**
-     * A WebSocket builder on this transport's client; the client is shut down with the transport, so close
-     * the sockets first. Handshake failures are classified with {@link Failures}.
+     * Opens a WebSocket to {@code uri} with {@code headers}, its opening handshake bounded by
+     * {@code handshakeTimeout}. The socket belongs to this transport: {@link #close()} aborts it if it is
+     * still open, and a handshake that completes after the close is aborted at once. Handshake failures
+     * are classified with {@link Failures}.
      */
-    public WebSocket.Builder webSocket() {
+    public CompletableFuture<WebSocket> webSocket(URI uri, Map<String, String> headers, Duration handshakeTimeout,
+            WebSocket.Listener listener) {
         if (closed) {
             throw new ProviderException(ProviderFailure.Kind.CLOSED, provider + ": the provider is closed");
         }
-        return client.newWebSocketBuilder();
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(handshakeTimeout);
+        headers.forEach(builder::header);
+        // A handshake cannot be cancelled without leaking its connection: it runs to its end (bounded by
+        // the handshake timeout) and the socket it opens after a close is aborted here.
+        return builder.buildAsync(uri, listener).whenComplete((socket, error) -> {
+            if (socket != null) {
+                sockets.removeIf(s -> s.isInputClosed() && s.isOutputClosed());
+                sockets.add(socket);
+                if (closed) {
+                    socket.abort();
+                }
+            }
+        });
+    }
+
+    /** WebSockets opened by this transport and not yet known to be closed. */
+    public int openWebSockets() {
+        sockets.removeIf(s -> s.isInputClosed() && s.isOutputClosed());
+        return sockets.size();
     }
 
     /** A new exchange, not yet started; call {@link HttpExchange#start()}. */
@@ -135,6 +147,11 @@ public final class ProviderTransport implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Fails this provider's exchanges still open (an HTTP/1.1 one closes its connection, an HTTP/2 one resets
+     * its stream), aborts its WebSockets, and waits up to two seconds for the exchanges' watchdogs. The shared
+     * client, its idle pooled connections and other providers' exchanges are untouched.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -147,24 +164,16 @@ public final class ProviderTransport implements AutoCloseable {
         for (HttpExchange exchange : exchanges) {
             exchange.abort(closing);
         }
-        client.shutdownNow();
-        boolean interrupted = false;
+        for (WebSocket socket : List.copyOf(sockets)) {
+            socket.abort();
+        }
+        sockets.clear();
         try {
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             for (HttpExchange exchange : exchanges) {
                 exchange.awaitWatchdog(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
-            client.awaitTermination(CLOSE_WAIT);
         } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        executor.shutdown();
-        try {
-            executor.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -1,5 +1,6 @@
 package dev.palaver.providers.deepgram;
 
+import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.stt.SpeechToText;
@@ -45,7 +46,7 @@ class DeepgramSpeechToTextTest {
 
     @BeforeEach
     void start() throws Exception {
-        clientThreadsBefore = Threads.live("HttpClient-");
+        clientThreadsBefore = Leaks.httpClientThreads();
         scheduler = new SystemScheduler();
         deepgram = new FakeDeepgramServer();
     }
@@ -58,7 +59,7 @@ class DeepgramSpeechToTextTest {
         deepgram.stop(2000);
         scheduler.close();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(clientThreadsBefore);
             return now.isEmpty();
         })).as("HttpClient threads left behind").isTrue();
@@ -491,7 +492,7 @@ class DeepgramSpeechToTextTest {
         assertThat(stt.openStreams()).isZero();
         assertThat(deepgram.awaitNoOpenConnections(SLACK)).isTrue();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(clientThreadsBefore);
             return now.isEmpty();
         })).isTrue();

@@ -1,5 +1,6 @@
 package dev.palaver.providers.openai;
 
+import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.audio.AudioFormat;
@@ -66,7 +67,7 @@ class OpenAiTranscriptionSpeechToTextTest {
 
     @BeforeEach
     void start() throws Exception {
-        clientThreadsBefore = Threads.live("HttpClient-");
+        clientThreadsBefore = Leaks.httpClientThreads();
         scheduler = new SystemScheduler();
         server = new ScriptedHttpServer((r, x) -> x.respond(200, "{\"text\":\" Book an appointment. \"}", JSON));
     }
@@ -79,7 +80,7 @@ class OpenAiTranscriptionSpeechToTextTest {
         server.close();
         scheduler.close();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(clientThreadsBefore);
             return now.isEmpty();
         })).as("HttpClient threads left behind").isTrue();

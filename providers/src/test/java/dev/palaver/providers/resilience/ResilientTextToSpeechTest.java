@@ -1,5 +1,6 @@
 package dev.palaver.providers.resilience;
 
+import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.time.SystemScheduler;
@@ -60,7 +61,7 @@ class ResilientTextToSpeechTest {
 
     @BeforeEach
     void start() throws Exception {
-        threadsBefore = Threads.live("HttpClient-");
+        threadsBefore = Leaks.httpClientThreads();
         scheduler = new SystemScheduler();
         eleven = new ScriptedHttpServer((r, x) -> x.respond(500, "unscripted"));
         openai = new ScriptedHttpServer((r, x) -> x.respond(200, audio(24_000), PCM));
@@ -403,7 +404,7 @@ class ResilientTextToSpeechTest {
         assertThat(eleven.awaitNoOpenConnections(SLACK)).isTrue();
         assertThat(openai.awaitNoOpenConnections(SLACK)).isTrue();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(threadsBefore);
             return now.isEmpty();
         })).as("HTTP client threads left").isTrue();

@@ -1,5 +1,6 @@
 package dev.palaver.providers.speechtest;
 
+import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.audio.AudioFormat;
@@ -61,7 +62,7 @@ public abstract class TextToSpeechFaultContract {
 
     @BeforeEach
     public void startServer() throws Exception {
-        clientThreadsBefore = Threads.live("HttpClient-");
+        clientThreadsBefore = Leaks.httpClientThreads();
         scheduler = new SystemScheduler();
         server = new ScriptedHttpServer((r, x) -> x.respond(500, "unscripted"));
     }
@@ -74,7 +75,7 @@ public abstract class TextToSpeechFaultContract {
         server.close();
         scheduler.close();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(clientThreadsBefore);
             return now.isEmpty();
         })).as("HttpClient threads left behind").isTrue();
@@ -407,7 +408,7 @@ public abstract class TextToSpeechFaultContract {
         assertThat(listener.awaitEnd(TIMEOUTS.firstByte())).isFalse();
         assertThat(listener.eventsAfterClose()).isEmpty();
         assertThat(Await.until(SLACK, () -> {
-            Set<String> now = new HashSet<>(Threads.live("HttpClient-"));
+            Set<String> now = new HashSet<>(Leaks.httpClientThreads());
             now.removeAll(clientThreadsBefore);
             return now.isEmpty();
         })).isTrue();

@@ -1,22 +1,47 @@
 package dev.palaver.providers.testing;
 
+import dev.palaver.providers.http.SharedHttpClients;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Checks that closing a provider leaves no HTTP client threads behind. */
+/**
+ * Checks that closing a provider leaves no HTTP client threads behind. The shared clients' selector threads
+ * ({@link SharedHttpClients}, one per connect timeout, living as long as the JVM) are the baseline and never
+ * count; any other JDK HTTP client thread does.
+ */
 public final class Leaks {
+
+    /** The JDK's client {@code toString()} ends with its id, which names its selector thread. */
+    private static final Pattern CLIENT_ID = Pattern.compile("\\((\\d+)\\)$");
 
     private Leaks() {
     }
 
-    /** Live platform threads of the JDK HTTP client (selector manager and workers). */
+    /** Live platform threads of JDK HTTP clients other than the shared clients' selector threads. */
     public static Set<String> httpClientThreads() {
+        Set<String> shared = sharedSelectorThreads();
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
-                .filter(name -> name.startsWith("HttpClient-"))
+                .filter(name -> name.startsWith("HttpClient-") && !shared.contains(name))
                 .collect(Collectors.toSet());
+    }
+
+    /** The names of the shared clients' selector threads. */
+    public static Set<String> sharedSelectorThreads() {
+        return SharedHttpClients.clients().stream().map(Leaks::selectorThread).collect(Collectors.toSet());
+    }
+
+    private static String selectorThread(HttpClient client) {
+        Matcher m = CLIENT_ID.matcher(client.toString());
+        if (!m.find()) {
+            throw new AssertionError("cannot tell the selector thread of " + client);
+        }
+        return "HttpClient-" + m.group(1) + "-SelectorManager";
     }
 
     /** True once every HTTP client thread not in {@code before} has ended, waiting up to {@code limit}. */

@@ -144,6 +144,7 @@ public final class LoopbackServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Thread> handlers = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
 
     private LoopbackServer() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -195,6 +196,20 @@ public final class LoopbackServer implements AutoCloseable {
         return accepted.get();
     }
 
+    /**
+     * Connections in the middle of an exchange: a request read and its response not yet complete (a stalled
+     * or held response counts until the client closes the connection). Idle keep-alive connections, which a
+     * shared client pools for its next request, do not count.
+     */
+    public int busyConnections() {
+        return busy.get();
+    }
+
+    /** True once no connection is in the middle of an exchange, waiting up to {@code limit}. */
+    public boolean awaitNoBusyConnections(Duration limit) {
+        return Waits.until(() -> busy.get() == 0, limit);
+    }
+
     /** True once no connection is open, waiting up to {@code limit}. */
     public boolean awaitNoOpenConnections(Duration limit) {
         return Waits.until(() -> open.get() == 0, limit);
@@ -224,13 +239,19 @@ public final class LoopbackServer implements AutoCloseable {
                 if (request == null) {
                     return;
                 }
-                requests.add(request);
-                Response response = responses.poll();
-                if (response == null) {
-                    response = Response.status(404).fixedLength().write("{\"error\":{\"type\":\"not_scripted\"}}");
-                }
-                if (!respond(response, in, out)) {
-                    return;
+                busy.incrementAndGet();
+                try {
+                    requests.add(request);
+                    Response response = responses.poll();
+                    if (response == null) {
+                        response = Response.status(404).fixedLength()
+                                .write("{\"error\":{\"type\":\"not_scripted\"}}");
+                    }
+                    if (!respond(response, in, out)) {
+                        return;
+                    }
+                } finally {
+                    busy.decrementAndGet();
                 }
             }
         } catch (IOException | InterruptedException e) {
