@@ -42,7 +42,10 @@ import tools.jackson.databind.JsonNode;
  * channels=1&interim_results=true&endpointing=…&model=…}, {@code Authorization: Token <key>}), with the
  * JDK's {@link WebSocket}.
  *
- * <p>Audio goes out as binary PCM16 frames, queued (bounded) until the socket opens. {@code Results}
+ * <p>Audio goes out as binary PCM16 messages of about {@link Builder#audioBatch(Duration) 80 ms} (frames are
+ * gathered until a message is full; zero sends each frame as it comes), queued (bounded) until the socket
+ * opens. A part-filled message goes out at once before a {@code Finalize} or {@code CloseStream}, and after
+ * one batch period without audio, so a final never waits on buffered audio. {@code Results}
  * messages become partials ({@code is_final: false}) and finals ({@code is_final: true}); the final that
  * answers a {@code Finalize} ({@code from_finalize: true}) is the flushed one. Deepgram sends that answer
  * only when it still had audio to process, so a {@code Finalize} that gets none within the finalize grace
@@ -74,6 +77,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
     private final Duration keepAliveInterval;
     private final Duration finalizeGrace;
     private final int maxQueuedBytes;
+    private final int batchBytes;
+    private final Duration batchPeriod;
     private final ProviderTransport transport;
     private final Set<LiveStream> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -95,6 +100,8 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         this.keepAliveInterval = b.keepAliveInterval;
         this.finalizeGrace = b.finalizeGrace;
         this.maxQueuedBytes = (int) ((long) AudioFormat.SAMPLE_RATE * 2 * b.maxQueuedAudio.toMillis() / 1000);
+        this.batchPeriod = b.audioBatch;
+        this.batchBytes = 2 * (int) ((long) AudioFormat.SAMPLE_RATE * b.audioBatch.toNanos() / 1_000_000_000L);
         this.transport = new ProviderTransport(PROVIDER, timeouts, List.of(key.reveal()), true);
     }
 
@@ -176,6 +183,11 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         private boolean failed;
         private boolean sending;
         private boolean closeSent;
+        /** Audio pushed and not yet queued: {@code batchFill} bytes of {@code batch}, counted in queuedAudioBytes. */
+        private byte[] batch;
+        private int batchFill;
+        private long lastPush;
+        private boolean batchTimerArmed;
         private int queuedAudioBytes;
         private long lastAudioOrKeepAlive;
         private long lastInbound;
@@ -237,10 +249,15 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 if (closed || failed) {
                     return;
                 }
-                byte[] bytes = new byte[frame.length * 2];
-                Pcm16.toBytes(frame, 0, bytes, 0, frame.length);
-                queue.add(new Outgoing(Type.AUDIO, ByteBuffer.wrap(bytes), null));
-                queuedAudioBytes += bytes.length;
+                int n = frame.length * 2;
+                if (batchBytes == 0) {
+                    byte[] bytes = new byte[n];
+                    Pcm16.toBytes(frame, 0, bytes, 0, frame.length);
+                    queue.add(new Outgoing(Type.AUDIO, ByteBuffer.wrap(bytes), null));
+                } else {
+                    gather(frame, n);
+                }
+                queuedAudioBytes += n;
                 if (queuedAudioBytes > maxQueuedBytes) {
                     fail(ProviderFailure.of(PROVIDER, Kind.IDLE_TIMEOUT, "audio is not going out: "
                             + queuedAudioBytes / (AudioFormat.SAMPLE_RATE * 2 / 1000) + " ms queued"));
@@ -261,6 +278,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 }
                 PendingFinalize pending = new PendingFinalize(scheduler.nanoTime());
                 finalizes.add(pending);
+                flushBatch();
                 queue.add(new Outgoing(Type.TEXT, null, FINALIZE));
                 // The pong proves Deepgram alive if no from_finalize result comes.
                 queue.add(new Outgoing(Type.PING, ByteBuffer.allocate(0), null));
@@ -281,6 +299,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 closed = true;
                 open.remove(this);
                 cancelTimers();
+                boolean backlogDropped = queuedAudioBytes > batchFill;
                 queue.clear();
                 queuedAudioBytes = 0;
                 finalizes.clear();
@@ -291,6 +310,12 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                     // Still connecting: the socket is aborted as it opens, or the attempt given up after the grace.
                     abortTimer = scheduler.schedule(CLOSE_GRACE, this::abort);
                     return;
+                }
+                // The audio gathered last goes out, as every frame pushed before it did, unless older audio
+                // was still waiting and is dropped (a gap is worse than a short end).
+                if (!backlogDropped) {
+                    queuedAudioBytes += batchFill;
+                    flushBatch();
                 }
                 queue.add(new Outgoing(Type.TEXT, null, CLOSE_STREAM));
                 queue.add(new Outgoing(Type.CLOSE, null, null));
@@ -387,6 +412,59 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
                 return;
             }
             pump();
+        }
+
+        /** Adds a frame to the batch; a full batch is queued. Caller holds the lock. */
+        private void gather(short[] frame, int n) {
+            if (batch != null && batchFill + n > batch.length) {
+                flushBatch();
+            }
+            if (batch == null) {
+                batch = new byte[Math.max(batchBytes, n)];
+            }
+            Pcm16.toBytes(frame, 0, batch, batchFill, frame.length);
+            batchFill += n;
+            lastPush = scheduler.nanoTime();
+            if (batchFill >= batchBytes) {
+                flushBatch();
+            } else if (!batchTimerArmed) {
+                armBatchTimer(batchPeriod);
+            }
+        }
+
+        /** Queues the batch gathered so far, if any, as one message. Caller holds the lock. */
+        private void flushBatch() {
+            if (batchFill == 0) {
+                return;
+            }
+            queue.add(new Outgoing(Type.AUDIO, ByteBuffer.wrap(batch, 0, batchFill), null));
+            batch = null;
+            batchFill = 0;
+        }
+
+        private void armBatchTimer(Duration delay) {
+            batchTimerArmed = true;
+            scheduler.schedule(delay, this::batchTimer);
+        }
+
+        /** Sends a part-filled batch once no audio came for one batch period. */
+        private void batchTimer() {
+            lock.lock();
+            try {
+                batchTimerArmed = false;
+                if (closed || failed || batchFill == 0) {
+                    return;
+                }
+                long quiet = scheduler.nanoTime() - lastPush;
+                if (quiet >= batchPeriod.toNanos()) {
+                    flushBatch();
+                    pump();
+                } else {
+                    armBatchTimer(Duration.ofNanos(batchPeriod.toNanos() - quiet));
+                }
+            } finally {
+                lock.unlock();
+            }
         }
 
         private Outgoing coalesce(Outgoing first) {
@@ -696,6 +774,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         private Duration keepAliveInterval = Duration.ofSeconds(4);
         private Duration finalizeGrace = Duration.ofMillis(600);
         private Duration maxQueuedAudio = Duration.ofSeconds(5);
+        private Duration audioBatch = Duration.ofMillis(80);
         private HttpTimeouts timeouts = HttpTimeouts.liveStream();
         private final Map<String, String> extra = new LinkedHashMap<>();
 
@@ -740,6 +819,18 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         public Builder maxQueuedAudio(Duration v) { maxQueuedAudio = positive(v, "queued audio"); return this; }
 
         public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
+
+        /**
+         * Audio per binary message (default 80 ms: 12.5 messages a second instead of fifty 20 ms frames);
+         * zero sends each pushed frame as its own message.
+         */
+        public Builder audioBatch(Duration v) {
+            if (v == null || v.isNegative() || v.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("audio batch must be between 0 and 1 s: " + v);
+            }
+            audioBatch = v;
+            return this;
+        }
 
         /** Another query parameter (e.g. {@code smart_format=true}, {@code keyterm=…}). */
         public Builder parameter(String name, String value) {

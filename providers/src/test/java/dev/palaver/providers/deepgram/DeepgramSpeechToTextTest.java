@@ -1,6 +1,5 @@
 package dev.palaver.providers.deepgram;
 
-import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.stt.SpeechToText;
@@ -13,8 +12,8 @@ import dev.palaver.providers.speechtest.Blackhole;
 import dev.palaver.providers.speechtest.LogCapture;
 import dev.palaver.providers.speechtest.RecordingRecognitionListener;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
-import dev.palaver.providers.speechtest.Threads;
 import dev.palaver.providers.speechtest.Tones;
+import dev.palaver.providers.testing.Leaks;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -518,5 +517,111 @@ class DeepgramSpeechToTextTest {
             assertThat(broken.error()).doesNotContain(KEY);
             assertThat(stt.toString()).doesNotContain(KEY);
         }
+    }
+
+    private static void pushPaced(SpeechToText.Stream stream, int from, int to, ByteArrayOutputStream sent) {
+        for (int i = from; i < to; i++) {
+            stream.push(frame(i));
+            sent.writeBytes(Tones.bytes(frame(i)));
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    @Test
+    void audioGoesOutInEightyMillisecondMessagesInOrder() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri())).open(RecordingRecognitionListener.classified());
+        assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        pushPaced(stream, 0, 20, expected);
+
+        assertThat(Await.until(WAIT, () -> deepgram.audio().length == expected.size())).isTrue();
+        assertThat(deepgram.audio()).isEqualTo(expected.toByteArray());
+        // 80 ms of 16 kHz PCM16 is 2560 bytes: four 20 ms frames a message.
+        assertThat(deepgram.audioMessageSizes()).containsExactly(2560, 2560, 2560, 2560, 2560);
+        stream.close();
+    }
+
+    @Test
+    void aZeroBatchSendsEachFrameAsItsOwnMessage() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ZERO))
+                .open(RecordingRecognitionListener.classified());
+        assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        pushPaced(stream, 0, 6, expected);
+
+        assertThat(Await.until(WAIT, () -> deepgram.audio().length == expected.size())).isTrue();
+        assertThat(deepgram.audio()).isEqualTo(expected.toByteArray());
+        assertThat(deepgram.audioMessageSizes()).containsExactly(640, 640, 640, 640, 640, 640);
+        stream.close();
+    }
+
+    @Test
+    void finalizeSendsTheGatheredAudioAtOnceAndFirst() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ofSeconds(1)))
+                .open(RecordingRecognitionListener.classified());
+        assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        pushPaced(stream, 0, 2, expected);
+        long asked = System.nanoTime();
+        stream.endOfSpeech();
+
+        assertThat(Await.until(WAIT, () -> deepgram.count("Finalize") == 1)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("not held for the 1 s batch")
+                .isLessThan(Duration.ofMillis(700));
+        assertThat(deepgram.arrivals).containsExactly("audio:1280", "text:Finalize");
+        assertThat(deepgram.audio()).isEqualTo(expected.toByteArray());
+        stream.close();
+    }
+
+    @Test
+    void aPartBatchGoesOutAfterOneBatchPeriodWithoutAudio() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ofMillis(300)))
+                .open(RecordingRecognitionListener.classified());
+        assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        long pushed = System.nanoTime();
+        stream.push(frame(1));
+
+        assertThat(Await.until(WAIT, () -> deepgram.audio().length == 640)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - pushed)).as("held for one batch period")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(290));
+        assertThat(deepgram.audioMessageSizes()).containsExactly(640);
+        stream.close();
+    }
+
+    @Test
+    void closeSendsTheGatheredAudioBeforeCloseStream() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ofSeconds(1)))
+                .open(RecordingRecognitionListener.classified());
+        assertThat(deepgram.awaitOpen(WAIT)).isTrue();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        pushPaced(stream, 0, 1, expected);
+        stream.endOfSpeech();
+        assertThat(Await.until(WAIT, () -> deepgram.count("Finalize") == 1)).isTrue();
+        pushPaced(stream, 1, 3, expected);
+        stream.close();
+
+        assertThat(Await.until(WAIT, () -> deepgram.count("CloseStream") == 1)).isTrue();
+        assertThat(deepgram.arrivals).containsExactly("audio:640", "text:Finalize", "audio:1280", "text:CloseStream");
+        assertThat(deepgram.audio()).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void closingOneProviderLeavesAnotherProvidersStreamOpen() throws Exception {
+        DeepgramSpeechToText closing = stt(builder(deepgram.baseUri()));
+        DeepgramSpeechToText staying = stt(builder(deepgram.baseUri()).audioBatch(Duration.ZERO));
+        RecordingRecognitionListener mine = RecordingRecognitionListener.classified();
+        RecordingRecognitionListener other = RecordingRecognitionListener.classified();
+        closing.open(mine);
+        assertThat(Await.until(WAIT, () -> deepgram.opened.get() == 1)).isTrue();
+        SpeechToText.Stream stream = staying.open(other);
+        assertThat(Await.until(WAIT, () -> deepgram.opened.get() == 2)).isTrue();
+
+        closing.close();
+        assertThat(Await.until(WAIT, () -> deepgram.openConnections() == 1)).isTrue();
+        stream.push(frame(1));
+        assertThat(Await.until(WAIT, () -> deepgram.audio().length == 640)).isTrue();
+        assertThat(staying.openStreams()).isEqualTo(1);
+        assertThat(other.events()).isEmpty();
+        stream.close();
     }
 }

@@ -26,6 +26,8 @@ import org.java_websocket.server.WebSocketServer;
 final class FakeDeepgramServer extends WebSocketServer {
 
     final List<String> texts = new CopyOnWriteArrayList<>();
+    /** Every message in arrival order: {@code audio:<bytes>} or {@code text:<type>}. */
+    final List<String> arrivals = new CopyOnWriteArrayList<>();
     final AtomicInteger pings = new AtomicInteger();
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
@@ -72,6 +74,12 @@ final class FakeDeepgramServer extends WebSocketServer {
         return Await.until(within, () -> connection != null && connection.isOpen());
     }
 
+    /** The sizes of the audio messages, in arrival order. */
+    List<Integer> audioMessageSizes() {
+        return arrivals.stream().filter(a -> a.startsWith("audio:")).map(a -> Integer.parseInt(a.substring(6)))
+                .toList();
+    }
+
     long count(String type) {
         return texts.stream().filter(t -> type.equals(Json.string(Json.tryParseObject(t), "type"))).count();
     }
@@ -110,11 +118,13 @@ final class FakeDeepgramServer extends WebSocketServer {
     @Override
     public void onMessage(WebSocket conn, String message) {
         texts.add(message);
+        arrivals.add("text:" + Json.string(Json.tryParseObject(message), "type"));
         onText.accept(conn, message);
     }
 
     @Override
     public void onMessage(WebSocket conn, ByteBuffer message) {
+        arrivals.add("audio:" + message.remaining());
         synchronized (audio) {
             byte[] b = new byte[message.remaining()];
             message.get(b);

@@ -1,6 +1,5 @@
 package dev.palaver.providers.openai;
 
-import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.audio.AudioFormat;
@@ -16,7 +15,7 @@ import dev.palaver.providers.speechtest.Blackhole;
 import dev.palaver.providers.speechtest.LogCapture;
 import dev.palaver.providers.speechtest.RecordingRecognitionListener;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
-import dev.palaver.providers.speechtest.Threads;
+import dev.palaver.providers.testing.Leaks;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;

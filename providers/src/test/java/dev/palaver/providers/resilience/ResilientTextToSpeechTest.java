@@ -1,6 +1,5 @@
 package dev.palaver.providers.resilience;
 
-import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.time.SystemScheduler;
@@ -19,8 +18,8 @@ import dev.palaver.providers.speechtest.Await;
 import dev.palaver.providers.speechtest.LogCapture;
 import dev.palaver.providers.speechtest.RecordingSynthesisListener;
 import dev.palaver.providers.speechtest.ScriptedHttpServer;
-import dev.palaver.providers.speechtest.Threads;
 import dev.palaver.providers.speechtest.Tones;
+import dev.palaver.providers.testing.Leaks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

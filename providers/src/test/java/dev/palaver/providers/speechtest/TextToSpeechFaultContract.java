@@ -1,6 +1,5 @@
 package dev.palaver.providers.speechtest;
 
-import dev.palaver.providers.testing.Leaks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palaver.media.audio.AudioFormat;
@@ -12,6 +11,7 @@ import dev.palaver.providers.http.Json;
 import dev.palaver.providers.http.ProviderFailure.Kind;
 import dev.palaver.providers.http.ProviderFailure;
 import dev.palaver.providers.speechhttp.PcmStreamDecoder;
+import dev.palaver.providers.testing.Leaks;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
