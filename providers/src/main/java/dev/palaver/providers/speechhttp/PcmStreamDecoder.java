@@ -1,7 +1,6 @@
 package dev.palaver.providers.speechhttp;
 
 import dev.palaver.media.audio.AudioFormat;
-import dev.palaver.media.audio.Pcm16;
 import dev.palaver.media.audio.Resampler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,19 +68,19 @@ public final class PcmStreamDecoder {
         int available = data.remaining() + (carry >= 0 ? 1 : 0);
         int samples = available / 2;
         bytes += data.remaining();
-        byte[] raw = new byte[samples * 2];
+        short[] pcm = new short[samples];
         int at = 0;
         if (carry >= 0 && samples > 0) {
-            raw[at++] = (byte) carry;
+            pcm[at++] = (short) (carry | data.get() << 8);
             carry = -1;
         }
-        int take = samples * 2 - at;
-        data.get(raw, at, take);
+        int rest = samples - at;
+        // Straight from the body's buffer into samples: no byte[] copy in between.
+        data.slice().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(pcm, at, rest);
+        data.position(data.position() + 2 * rest);
         if (data.hasRemaining()) {
             carry = data.get() & 0xFF;
         }
-        short[] pcm = new short[samples];
-        Pcm16.toSamples(raw, 0, pcm, 0, samples);
         return resample(pcm, samples);
     }
 
@@ -111,6 +110,10 @@ public final class PcmStreamDecoder {
 
     private short[] resample(short[] pcm, int length) {
         Resampler r = resampler();
+        if (r.inputRate() == r.outputRate() && length == pcm.length) {
+            samplesOut += length;
+            return pcm;
+        }
         short[] out = new short[r.outputLength(length)];
         int written = r.process(pcm, 0, length, out, 0);
         samplesOut += written;
