@@ -15,10 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP side of one provider: a {@link HttpClient} whose work runs on virtual threads, its timeouts,
- * the exchanges in flight, and the secrets that must never appear in a failure. Closing it fails the
- * exchanges still open, shuts the client down and waits (bounded) for its threads and the exchanges'
- * watchdogs to end.
+ * The HTTP side of one provider: its requests go through an {@link Http1Client} (a virtual thread per
+ * exchange, connections kept alive across providers and calls), its WebSockets through a JDK
+ * {@link HttpClient} made on first use; its timeouts, the exchanges in flight, and the secrets that must
+ * never appear in a failure. Closing it fails the exchanges still open, stops its clients and waits
+ * (bounded) for their threads and the exchanges' watchdogs to end.
  */
 public final class ProviderTransport implements AutoCloseable {
 
@@ -28,7 +29,8 @@ public final class ProviderTransport implements AutoCloseable {
     private final HttpTimeouts timeouts;
     private final List<String> secrets;
     private final ExecutorService executor;
-    private final HttpClient client;
+    private final Http1Client http;
+    private HttpClient webSockets;
     private final boolean http11Only;
     private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -52,15 +54,7 @@ public final class ProviderTransport implements AutoCloseable {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("palaver-http-", 0).factory());
-        HttpClient.Builder builder = HttpClient.newBuilder();
-        if (http11Only) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        this.client = builder
-                .connectTimeout(timeouts.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.http = new Http1Client(timeouts.connect());
     }
 
     public String provider() {
@@ -71,8 +65,23 @@ public final class ProviderTransport implements AutoCloseable {
         return timeouts;
     }
 
-    HttpClient client() {
-        return client;
+    Http1Client http() {
+        return http;
+    }
+
+    private synchronized HttpClient webSocketClient() {
+        if (webSockets == null) {
+            HttpClient.Builder builder = HttpClient.newBuilder();
+            if (http11Only) {
+                builder.version(HttpClient.Version.HTTP_1_1);
+            }
+            webSockets = builder
+                    .connectTimeout(timeouts.connect())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(executor)
+                    .build();
+        }
+        return webSockets;
     }
 
     /**
@@ -95,7 +104,7 @@ public final class ProviderTransport implements AutoCloseable {
         if (closed) {
             throw new ProviderException(ProviderFailure.Kind.CLOSED, provider + ": the provider is closed");
         }
-        return client.newWebSocketBuilder();
+        return webSocketClient().newWebSocketBuilder();
     }
 
     /** A new exchange, not yet started; call {@link HttpExchange#start()}. */
@@ -147,14 +156,24 @@ public final class ProviderTransport implements AutoCloseable {
         for (HttpExchange exchange : exchanges) {
             exchange.abort(closing);
         }
-        client.shutdownNow();
+        http.shutdownNow();
+        HttpClient sockets;
+        synchronized (this) {
+            sockets = webSockets;
+        }
+        if (sockets != null) {
+            sockets.shutdownNow();
+        }
         boolean interrupted = false;
         try {
             long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
             for (HttpExchange exchange : exchanges) {
                 exchange.awaitWatchdog(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
-            client.awaitTermination(CLOSE_WAIT);
+            http.awaitTermination(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (sockets != null) {
+                sockets.awaitTermination(CLOSE_WAIT);
+            }
         } catch (InterruptedException e) {
             interrupted = true;
         }

@@ -1,5 +1,6 @@
 package dev.palaver.providers.testing;
 
+import dev.palaver.providers.http.Http1Client;
 import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,13 +11,18 @@ public final class Leaks {
     private Leaks() {
     }
 
-    /** Live platform threads of the JDK HTTP client (selector manager and workers). */
+    /**
+     * Live threads of the HTTP clients: the JDK client's platform threads (selector manager and workers, the
+     * WebSockets') and the exchange threads of {@link Http1Client} (virtual, so not in {@code getAllStackTraces}).
+     */
     public static Set<String> httpClientThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
+        Set<String> names = Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(name -> name.startsWith("HttpClient-"))
                 .collect(Collectors.toSet());
+        names.addAll(Http1Client.exchangeThreads());
+        return names;
     }
 
     /** True once every HTTP client thread not in {@code before} has ended, waiting up to {@code limit}. */
