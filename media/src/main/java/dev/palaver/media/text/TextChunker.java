@@ -7,10 +7,18 @@ import java.util.Set;
 
 /**
  * Cuts streamed text into pieces worth sending to speech synthesis on their own: whole sentences, and
- * clauses once they are long enough to be worth the extra request. A boundary is only taken when the
- * character after it has arrived, so "3.50", "3:30", "1,000" and "e.g. Monday" are never cut; periods
- * after titles and initials ("Dr.", "J.") never end a sentence, and periods after ambiguous
- * abbreviations ("etc.", "a.m.", "U.S.") end one only when the next word starts with a capital.
+ * clauses once they are long enough to be worth the extra request. "3.50", "3:30", "1,000" and
+ * "e.g. Monday" are never cut; periods after titles and initials ("Dr.", "J.") never end a sentence, and
+ * periods after ambiguous abbreviations ("etc.", "a.m.", "U.S.") end one only when the next word starts
+ * with a capital.
+ *
+ * <p>A sentence whose end is the last thing received is cut at once when nothing about that end is
+ * ambiguous: "?", "!" or "…", or a single period after a word that is not a number, an initial, a title or
+ * an abbreviation, with no quotation mark or bracket left open. A model streams its first sentence and
+ * then pauses for the next token; waiting for the character after the period would add that pause to
+ * the caller's wait for the first word. Anything else at the end waits for the next character. The
+ * rest of a run of terminators or closers that arrives after such a cut (an ellipsis growing from "."
+ * to "...") is dropped: it has nothing to say.
  * Not thread-safe: one per reply, used by the call's loop.
  */
 public final class TextChunker {
@@ -26,6 +34,8 @@ public final class TextChunker {
     private final int minClauseChars;
     private final int maxChunkChars;
     private final StringBuilder pending = new StringBuilder();
+    /** The last piece was cut at the end of the text received; terminators arriving next belong to it. */
+    private boolean cutAtEnd;
 
     /** Clauses of at least 30 characters are cut off; no piece exceeds 250 characters. */
     public TextChunker() {
@@ -43,6 +53,9 @@ public final class TextChunker {
     /** Adds streamed text; returns the pieces it completed (trimmed, never blank), maybe none. */
     public List<String> push(String delta) {
         pending.append(delta);
+        if (cutAtEnd) {
+            dropTrailingPunctuationOfLastPiece();
+        }
         List<String> out = new ArrayList<>(2);
         while (true) {
             int cut = findBoundary();
@@ -52,6 +65,7 @@ public final class TextChunker {
             if (cut < 0) {
                 return out;
             }
+            cutAtEnd = cut == pending.length();
             emit(cut, out);
         }
     }
@@ -59,6 +73,7 @@ public final class TextChunker {
     /** Ends the stream: returns what is left as a final piece, if anything. */
     public List<String> flush() {
         List<String> out = new ArrayList<>(1);
+        cutAtEnd = false;
         emit(pending.length(), out);
         return out;
     }
@@ -66,6 +81,16 @@ public final class TextChunker {
     /** Characters held back waiting for a boundary. */
     public int pendingLength() {
         return pending.length();
+    }
+
+    private void dropTrailingPunctuationOfLastPiece() {
+        int k = 0;
+        while (k < pending.length() && (TERMINATORS.indexOf(pending.charAt(k)) >= 0
+                || CLOSERS.indexOf(pending.charAt(k)) >= 0)) {
+            k++;
+        }
+        pending.delete(0, k);
+        cutAtEnd = pending.isEmpty();
     }
 
     private void emit(int cut, List<String> out) {
@@ -88,7 +113,7 @@ public final class TextChunker {
                     j++;
                 }
                 if (j == length) {
-                    return -1;
+                    return endsUnambiguously(i, j) ? j : -1;
                 }
                 if (!Character.isWhitespace(pending.charAt(j))) {
                     i = j - 1;
@@ -122,6 +147,48 @@ public final class TextChunker {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the terminators from {@code i} up to the end of the text (closers included) end a sentence
+     * whatever comes next.
+     */
+    private boolean endsUnambiguously(int i, int end) {
+        int terminators = i;
+        while (terminators < end && TERMINATORS.indexOf(pending.charAt(terminators)) >= 0) {
+            terminators++;
+        }
+        String run = pending.substring(i, terminators);
+        if (run.indexOf('.') >= 0 && !run.equals(".") && !run.endsWith("...")) {
+            return false;
+        }
+        if (run.equals(".")) {
+            String word = wordBefore(i);
+            if (word.isEmpty() || !Character.isLetter(word.charAt(word.length() - 1)) || isInitial(word)
+                    || NEVER_ENDS.contains(word) || MAYBE_ENDS.contains(word) || word.indexOf('.') >= 0) {
+                return false;
+            }
+        }
+        return balanced(end);
+    }
+
+    /** No double quotation mark, curly quotation or bracket is left open in the first {@code end} characters. */
+    private boolean balanced(int end) {
+        int straightQuotes = 0;
+        int curly = 0;
+        int brackets = 0;
+        for (int k = 0; k < end; k++) {
+            switch (pending.charAt(k)) {
+                case '"' -> straightQuotes++;
+                case '\u201c' -> curly++;
+                case '\u201d' -> curly--;
+                case '(', '[' -> brackets++;
+                case ')', ']' -> brackets--;
+                default -> {
+                }
+            }
+        }
+        return straightQuotes % 2 == 0 && curly <= 0 && brackets <= 0;
     }
 
     /** The word ending just before index {@code end}, lower-cased, without leading punctuation. */

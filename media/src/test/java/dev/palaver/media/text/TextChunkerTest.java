@@ -26,13 +26,40 @@ class TextChunkerTest {
     }
 
     @Test
-    void sentenceIsCutOnceTheSpaceAfterItArrives() {
+    void aSentenceThatEndsTheTextSoFarIsCutAtOnceWhenItsEndIsUnambiguous() {
         TextChunker chunker = new TextChunker();
-        assertThat(chunker.push("Hello there.")).isEmpty();
-        assertThat(chunker.push(" How are")).containsExactly("Hello there.");
-        assertThat(chunker.push(" you?")).isEmpty();
-        assertThat(chunker.flush()).containsExactly("How are you?");
+        assertThat(chunker.push("Hello there.")).containsExactly("Hello there.");
+        assertThat(chunker.push(" How are")).isEmpty();
+        assertThat(chunker.push(" you?")).containsExactly("How are you?");
+        assertThat(chunker.push(" Great!")).containsExactly("Great!");
+        assertThat(chunker.flush()).isEmpty();
         assertThat(chunker.pendingLength()).isZero();
+    }
+
+    @Test
+    void anAmbiguousEndAtTheEndOfTheTextWaitsForTheNextCharacter() {
+        for (String held : List.of("It costs 3.", "Ask Dr.", "Signed J.", "Pens, paper, etc.", "We open at 9 a.m.",
+                "He said \"stop.", "Bring a pen (a blue one.", "Well..", "Call us \u201cany time.")) {
+            TextChunker chunker = new TextChunker();
+            assertThat(chunker.push(held)).as(held).isEmpty();
+            assertThat(chunker.pendingLength()).as(held).isEqualTo(held.length());
+        }
+    }
+
+    @Test
+    void aCompleteQuotationOrEllipsisAtTheEndIsCutAtOnce() {
+        assertThat(new TextChunker().push("He said \"stop.\"")).containsExactly("He said \"stop.\"");
+        assertThat(new TextChunker().push("Well...")).containsExactly("Well...");
+    }
+
+    @Test
+    void punctuationArrivingAfterAnEarlyCutIsDropped() {
+        TextChunker chunker = new TextChunker();
+        assertThat(chunker.push("Well.")).containsExactly("Well.");
+        assertThat(chunker.push("..")).isEmpty();
+        assertThat(chunker.push(" let me see.")).containsExactly("let me see.");
+        assertThat(chunker.push(" Yes")).isEmpty();
+        assertThat(chunker.flush()).containsExactly("Yes");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.palaver.providers.http;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -82,7 +81,7 @@ public final class HttpExchange {
 
     /** Sends the request. Handler calls may begin before this returns. */
     public void start() {
-        HttpClient client = transport.client();
+        Http1Client client = transport.http();
         lock.lock();
         try {
             if (state != State.CREATED) {
@@ -348,8 +347,8 @@ public final class HttpExchange {
     }
 
     /**
-     * Once the body subscription exists, cancelling it stops the body and closes an HTTP/1.1 connection
-     * (an HTTP/2 stream is reset); before that, cancelling the future aborts the exchange (JDK 16+).
+     * Once the body subscription exists, cancelling it stops the body and closes the connection; before
+     * that, cancelling the future aborts the exchange.
      */
     private void cancelHttp() {
         if (subscription != null) {

@@ -7,18 +7,19 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The HTTP side of one provider: its timeouts, the exchanges and WebSockets it has in flight, and the secrets
- * that must never appear in a failure. The JDK {@link HttpClient} under it is shared by every provider of
- * the JVM ({@link SharedHttpClients}: virtual-thread executor, no redirects, one per connect timeout).
- * Closing a transport fails its exchanges still open, aborts its WebSockets and waits (bounded) for its
- * exchanges' watchdogs to end; it never touches the shared client or another provider's connections.
+ * The HTTP side of one provider: its requests go through an {@link Http1Client} (a virtual thread per
+ * exchange, connections kept alive across providers and calls), its WebSockets through the JDK
+ * {@link HttpClient} every provider of the JVM shares ({@link SharedHttpClients}); its timeouts, the
+ * exchanges and WebSockets in flight, and the secrets that must never appear in a failure. Closing it fails
+ * the exchanges still open, aborts its WebSockets and waits (bounded) for the exchanges' threads and
+ * watchdogs to end; the shared client and other providers' sockets are untouched.
  */
 public final class ProviderTransport implements AutoCloseable {
 
@@ -27,7 +28,7 @@ public final class ProviderTransport implements AutoCloseable {
     private final String provider;
     private final HttpTimeouts timeouts;
     private final List<String> secrets;
-    private final HttpClient client;
+    private final Http1Client http;
     private final boolean http11Only;
     private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -51,7 +52,7 @@ public final class ProviderTransport implements AutoCloseable {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
-        this.client = SharedHttpClients.forConnectTimeout(timeouts.connect());
+        this.http = new Http1Client(timeouts.connect());
     }
 
     public String provider() {
@@ -62,13 +63,13 @@ public final class ProviderTransport implements AutoCloseable {
         return timeouts;
     }
 
-    HttpClient client() {
-        return client;
+    Http1Client http() {
+        return http;
     }
 
     /**
-     * A request builder for {@code uri}. Plain-http servers (local model servers) and HTTP/1.1-only
-     * providers get HTTP/1.1 (no h2c upgrade is attempted); other https requests negotiate HTTP/2 by ALPN.
+     * A request builder for {@code uri}. Plain-http servers (local model servers) get HTTP/1.1 so no h2c
+     * upgrade is attempted; https negotiates HTTP/2 by ALPN.
      */
     public HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
@@ -80,16 +81,17 @@ public final class ProviderTransport implements AutoCloseable {
 
     /**
      * Opens a WebSocket to {@code uri} with {@code headers}, its opening handshake bounded by
-     * {@code handshakeTimeout}. The socket belongs to this transport: {@link #close()} aborts it if it is
-     * still open, and a handshake that completes after the close is aborted at once. Handshake failures
-     * are classified with {@link Failures}.
+     * {@code handshakeTimeout}, on the shared JDK client. The socket belongs to this transport:
+     * {@link #close()} aborts it if it is still open, and a handshake that completes after the close is
+     * aborted at once. Handshake failures are classified with {@link Failures}.
      */
     public CompletableFuture<WebSocket> webSocket(URI uri, Map<String, String> headers, Duration handshakeTimeout,
             WebSocket.Listener listener) {
         if (closed) {
             throw new ProviderException(ProviderFailure.Kind.CLOSED, provider + ": the provider is closed");
         }
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(handshakeTimeout);
+        WebSocket.Builder builder = SharedHttpClients.forConnectTimeout(timeouts.connect()).newWebSocketBuilder()
+                .connectTimeout(handshakeTimeout);
         headers.forEach(builder::header);
         // A handshake cannot be cancelled without leaking its connection: it runs to its end (bounded by
         // the handshake timeout) and the socket it opens after a close is aborted here.
@@ -147,11 +149,6 @@ public final class ProviderTransport implements AutoCloseable {
         return closed;
     }
 
-    /**
-     * Fails this provider's exchanges still open (an HTTP/1.1 one closes its connection, an HTTP/2 one resets
-     * its stream), aborts its WebSockets, and waits up to two seconds for the exchanges' watchdogs. The shared
-     * client, its idle pooled connections and other providers' exchanges are untouched.
-     */
     @Override
     public void close() {
         if (closed) {
@@ -164,6 +161,7 @@ public final class ProviderTransport implements AutoCloseable {
         for (HttpExchange exchange : exchanges) {
             exchange.abort(closing);
         }
+        http.shutdownNow();
         for (WebSocket socket : List.copyOf(sockets)) {
             socket.abort();
         }
@@ -173,6 +171,7 @@ public final class ProviderTransport implements AutoCloseable {
             for (HttpExchange exchange : exchanges) {
                 exchange.awaitWatchdog(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
+            http.awaitTermination(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

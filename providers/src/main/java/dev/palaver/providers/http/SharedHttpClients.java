@@ -10,18 +10,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The JDK {@link HttpClient}s every {@link ProviderTransport} of this JVM shares: one per connect timeout
- * (the one setting the JDK fixes per client rather than per request; the built-in timeouts give two or
- * three), each with a single selector thread, its work on one virtual-thread executor, and redirects never
- * followed. Sharing means one selector thread instead of one per provider instance and call, and
- * keep-alive connections reused across calls (no new TCP and TLS handshake for a call's first request).
- * The HTTP version is chosen per request ({@link ProviderTransport#request}), so HTTP/1.1-only providers
- * share the same clients.
+ * The JDK {@link HttpClient}s every {@link ProviderTransport} of this JVM opens its WebSockets on (requests go
+ * through {@link Http1Client}): one per connect timeout (the one setting the JDK fixes per client rather than
+ * per socket), each with a single selector thread, its work on one virtual-thread executor, and redirects
+ * never followed. Sharing means one selector thread instead of one per provider instance and call.
  *
- * <p>The clients live as long as the JVM: nobody closes them (their selector threads are daemon threads
- * and idle without connections). A provider's {@link ProviderTransport#close()} ends only its own
- * exchanges and WebSockets; idle pooled connections stay for the next request, until the JDK's
- * keep-alive timeout ({@code jdk.httpclient.keepalive.timeout}, 30 s) closes them.
+ * <p>The clients live as long as the JVM: nobody closes them (their selector threads are daemon threads and
+ * idle without connections). A provider's {@link ProviderTransport#close()} aborts only its own WebSockets.
  */
 public final class SharedHttpClients {
 

@@ -1,5 +1,6 @@
 package dev.palaver.providers.testing;
 
+import dev.palaver.providers.http.Http1Client;
 import dev.palaver.providers.http.SharedHttpClients;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -9,9 +10,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks that closing a provider leaves no HTTP client threads behind. The shared clients' selector threads
- * ({@link SharedHttpClients}, one per connect timeout, living as long as the JVM) are the baseline and never
- * count; any other JDK HTTP client thread does.
+ * Checks that closing a provider leaves no HTTP client threads behind. The shared WebSocket clients' selector
+ * threads ({@link SharedHttpClients}, one per connect timeout, living as long as the JVM) are the baseline and
+ * never count; any other JDK HTTP client thread does, and so does a live {@link Http1Client} exchange thread.
  */
 public final class Leaks {
 
@@ -21,14 +22,20 @@ public final class Leaks {
     private Leaks() {
     }
 
-    /** Live platform threads of JDK HTTP clients other than the shared clients' selector threads. */
+    /**
+     * Live threads of the HTTP clients: the JDK client's platform threads other than the shared clients'
+     * selector threads, and the exchange threads of {@link Http1Client} (virtual, so not in
+     * {@code getAllStackTraces}).
+     */
     public static Set<String> httpClientThreads() {
         Set<String> shared = sharedSelectorThreads();
-        return Thread.getAllStackTraces().keySet().stream()
+        Set<String> names = Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
                 .filter(name -> name.startsWith("HttpClient-") && !shared.contains(name))
                 .collect(Collectors.toSet());
+        names.addAll(Http1Client.exchangeThreads());
+        return names;
     }
 
     /** The names of the shared clients' selector threads. */
