@@ -36,10 +36,12 @@ public class CallStatistics {
 
     private final JdbcClient jdbc;
     private final LatencySeries latency;
+    private final CallCounts counts;
 
-    CallStatistics(JdbcClient jdbc, LatencySeries latency) {
+    CallStatistics(JdbcClient jdbc, LatencySeries latency, CallCounts counts) {
         this.jdbc = jdbc;
         this.latency = latency;
+        this.counts = counts;
     }
 
     /** Calls started since {@code since}: how many, still open, failed; their average duration when ended; error events. */
@@ -55,16 +57,7 @@ public class CallStatistics {
     }
 
     public Summary summary(UUID orgId, Instant since) {
-        Summary calls = jdbc.sql("""
-                select count(*) as calls, count(*) filter (where ended_at is null) as open,
-                       count(*) filter (where status = 'failed') as failed,
-                       avg(extract(epoch from ended_at - coalesce(answered_at, started_at)))
-                           filter (where ended_at is not null)::double precision as avg_seconds
-                from calls where org_id = :org and started_at >= :since""")
-                .param("org", orgId).param("since", Timestamp.from(since))
-                .query((rs, i) -> new Summary(rs.getLong("calls"), rs.getLong("open"), rs.getLong("failed"),
-                        (Double) rs.getObject("avg_seconds", Double.class), 0))
-                .single();
+        CallCounts.Figures calls = counts.figures(orgId, since, Instant.now());
         long errors = jdbc.sql(ERRORS)
                 .param("org", orgId).param("since", Timestamp.from(since))
                 .param("eventsFrom", Timestamp.from(since.minus(CLOCK_MARGIN))).query(Long.class).single();

@@ -1,7 +1,6 @@
 package dev.palaver.server.calls;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -11,20 +10,18 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turn latency per UTC hour or day, exact at any number of calls: a bucket that has closed is read from
  * {@code call_latency_rollup} (one row), computed from the turn events the first time a series needs it and stored;
  * the bucket {@code since} falls in (only its turns from {@code since} on) and the buckets not yet closed are
- * computed from the turn events on every request. A bucket is closed once its end lies {@link #GRACE} in the past.
- * The database keeps the rows true: a turn written later than that, or deleted or changed, deletes its buckets' rows
- * (V14's triggers), and the next series computes them again.
+ * computed from the turn events on every request ({@link RollupWindow}). The database keeps the rows true: a turn
+ * written later than the grace, or deleted or changed, deletes its buckets' rows (V14's triggers), and the next
+ * series computes them again.
  */
 @Component
 class LatencySeries {
-
-    /** Late journal writes (seconds, retries included) plus the clock margin of nodes that disagree (5 minutes). */
-    static final Duration GRACE = Duration.ofMinutes(7);
 
     private static final String TURNS = """
             select date_trunc(:bucket, e.at at time zone 'UTC') at time zone 'UTC' as bucket,
@@ -74,9 +71,11 @@ class LatencySeries {
             where org_id = :org and unit = :bucket and bucket >= :from and bucket < :to order by bucket""";
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
 
-    LatencySeries(JdbcClient jdbc) {
+    LatencySeries(JdbcClient jdbc, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     /** p50 and p90 per {@code bucket} ({@code hour} or {@code day}) of the turns at or after {@code since}, as of {@code now}. */
@@ -86,13 +85,12 @@ class LatencySeries {
             case "day" -> ChronoUnit.DAYS;
             default -> throw new IllegalArgumentException("bucket must be hour or day");
         };
-        Instant first = since.truncatedTo(unit).plus(1, unit);
-        Instant closed = now.minus(GRACE).truncatedTo(unit);
-        Instant liveFrom = closed.isAfter(first) ? closed : first;
-        List<CallStatistics.LatencyBucket> buckets = new ArrayList<>(stored(orgId, bucket, unit, first, closed));
+        RollupWindow window = RollupWindow.of(since, unit, now);
+        List<CallStatistics.LatencyBucket> buckets = new ArrayList<>(window.rolls()
+                ? stored(orgId, bucket, unit, window.first(), window.closed()) : List.of());
         buckets.addAll(jdbc.sql(LIVE)
                 .param("bucket", bucket).param("org", orgId).param("since", Timestamp.from(since))
-                .param("turnsFrom", Timestamp.from(liveFrom))
+                .param("turnsFrom", Timestamp.from(window.liveFrom()))
                 .query((rs, i) -> new CallStatistics.LatencyBucket(rs.getTimestamp("bucket").toInstant(),
                         rs.getLong("turns"), rs.getDouble("p50"), rs.getDouble("p90")))
                 .list());
@@ -103,9 +101,6 @@ class LatencySeries {
 
     /** The closed buckets from {@code from} to {@code to}, those without a row computed and stored first. */
     private List<CallStatistics.LatencyBucket> stored(UUID orgId, String bucket, ChronoUnit unit, Instant from, Instant to) {
-        if (!to.isAfter(from)) {
-            return List.of();
-        }
         List<CallStatistics.LatencyBucket> rows = read(orgId, bucket, from, to);
         long expected = unit.between(from, to);
         if (rows.size() == expected) {
@@ -122,9 +117,11 @@ class LatencySeries {
         for (int i = rows.size() - 1; i >= 0 && rows.get(i).start().equals(missingTo.minus(1, unit)); i--) {
             missingTo = missingTo.minus(1, unit);
         }
-        jdbc.sql(FILL).param("org", orgId).param("bucket", bucket)
+        Instant fillFrom = missingFrom;
+        Instant fillTo = missingTo;
+        RollupWindow.fill(tx, jdbc, orgId, () -> jdbc.sql(FILL).param("org", orgId).param("bucket", bucket)
                 .param("hours", (int) unit.getDuration().toHours())
-                .param("from", Timestamp.from(missingFrom)).param("to", Timestamp.from(missingTo)).update();
+                .param("from", Timestamp.from(fillFrom)).param("to", Timestamp.from(fillTo)).update());
         return read(orgId, bucket, from, to);
     }
 

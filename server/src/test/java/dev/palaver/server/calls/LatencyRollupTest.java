@@ -157,7 +157,7 @@ class LatencyRollupTest extends SharedPalaverContext {
         // Only closed buckets are kept: none ends later than the grace before the latest "now" (base + 1 h).
         Instant latestEnd = jdbc().sql("select max(bucket) from call_latency_rollup where org_id = ? and unit = 'hour'")
                 .param(org).query(Timestamp.class).single().toInstant().plus(1, ChronoUnit.HOURS);
-        assertThat(latestEnd).isBeforeOrEqualTo(base.plusSeconds(3600).minus(LatencySeries.GRACE));
+        assertThat(latestEnd).isBeforeOrEqualTo(base.plusSeconds(3600).minus(RollupWindow.GRACE));
         // The other organization's turns are never mixed in, and its own rollup is its own.
         assertThat(rows(other, "hour")).isZero();
         Instant since = base.minus(55, ChronoUnit.HOURS);
@@ -177,7 +177,7 @@ class LatencyRollupTest extends SharedPalaverContext {
                 new Turn(base.minus(2, ChronoUnit.HOURS).plusSeconds(60), 400.0),
                 new Turn(base.minus(1, ChronoUnit.HOURS).plusSeconds(60), 500.0),
                 new Turn(base.plusSeconds(60), 600.0)), random));
-        Instant now = base.plus(LatencySeries.GRACE).minusSeconds(1);
+        Instant now = base.plus(RollupWindow.GRACE).minusSeconds(1);
         Instant since = base.minus(3, ChronoUnit.HOURS).plusSeconds(1);
         assertSame(series().series(org, since, "hour", now), expected(turns, since, ChronoUnit.HOURS), "first");
         // Within the grace the last hour is still open: only the one before is stored (the first is since's own).
@@ -189,7 +189,7 @@ class LatencyRollupTest extends SharedPalaverContext {
         assertSame(series().series(org, since, "hour", now), expected(turns, since, ChronoUnit.HOURS), "late, in grace");
         assertThat(rows(org, "hour")).isEqualTo(1);
         // An hour without turns is stored as such, so it is not looked for again, and not shown.
-        Instant later = base.plus(3, ChronoUnit.HOURS).plus(LatencySeries.GRACE);
+        Instant later = base.plus(3, ChronoUnit.HOURS).plus(RollupWindow.GRACE);
         assertSame(series().series(org, since, "hour", later), expected(turns, since, ChronoUnit.HOURS), "later");
         assertThat(jdbc().sql("select count(*) from call_latency_rollup where org_id = ? and unit = 'hour' and turns = 0")
                 .param(org).query(Long.class).single()).isEqualTo(2);
