@@ -71,11 +71,7 @@ class CallCountsRollupTest extends SharedPalaverContext {
     private List<UUID> randomCalls(UUID org, Random random, Instant base, int n) {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Instant started = switch (random.nextInt(4)) {
-                case 0 -> base.minus(random.nextInt(50), ChronoUnit.HOURS);
-                case 1 -> base.minus(random.nextInt(50), ChronoUnit.HOURS).minusNanos(1000);
-                default -> base.plusSeconds(1800).minusMillis((long) (random.nextDouble() * 51 * 3_600_000));
-            };
+            Instant started = LatencyRollupTest.randomInstant(random, base, 50);
             long micros = random.nextInt(15) == 0 ? -1 : 2_000_000L + (long) (random.nextDouble() * 900_000_000L);
             ids.add(call(org, started, micros, random.nextInt(5) != 0, random.nextInt(8) == 0));
         }

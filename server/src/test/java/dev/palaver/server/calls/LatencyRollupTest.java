@@ -79,15 +79,23 @@ class LatencyRollupTest extends SharedPalaverContext {
     private static List<Turn> randomTurns(Random random, Instant base, int n) {
         List<Turn> turns = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Instant at = switch (random.nextInt(4)) {
-                case 0 -> base.minus(random.nextInt(60), ChronoUnit.HOURS);
-                case 1 -> base.minus(random.nextInt(60), ChronoUnit.HOURS).minusMillis(1);
-                default -> base.plusSeconds(1800).minusMillis((long) (random.nextDouble() * 62 * 3_600_000));
-            };
+            Instant at = randomInstant(random, base, 60);
             Double ms = random.nextInt(20) == 0 ? null : (double) (100 + random.nextInt(random.nextBoolean() ? 50 : 2000));
             turns.add(new Turn(at, ms));
         }
         return turns;
+    }
+
+    /**
+     * An instant within {@code hours} hours before {@code base} (or up to half an hour after): half of them exactly on
+     * an hour's start or a microsecond before one, where buckets meet.
+     */
+    static Instant randomInstant(Random random, Instant base, int hours) {
+        return switch (random.nextInt(4)) {
+            case 0 -> base.minus(random.nextInt(hours), ChronoUnit.HOURS);
+            case 1 -> base.minus(random.nextInt(hours), ChronoUnit.HOURS).minus(1, ChronoUnit.MICROS);
+            default -> base.plusSeconds(1800).minusMillis((long) (random.nextDouble() * (hours + 2) * 3_600_000));
+        };
     }
 
     /** The series computed here from the turns: percentile_cont as PostgreSQL defines it. */
