@@ -72,9 +72,11 @@ class CallCounts {
         if (got.hours() == closedHours) {
             return got.figures();
         }
-        RollupWindow.fill(tx, jdbc, orgId, () -> jdbc.sql(FILL).param("org", orgId)
-                .param("from", Timestamp.from(window.first())).param("to", Timestamp.from(window.closed())).update());
-        return read(orgId, window).figures();
+        return RollupWindow.fill(tx, jdbc, orgId, () -> {
+            jdbc.sql(FILL).param("org", orgId)
+                    .param("from", Timestamp.from(window.first())).param("to", Timestamp.from(window.closed())).update();
+            return read(orgId, window).figures();
+        });
     }
 
     private record Read(long hours, Figures figures) {

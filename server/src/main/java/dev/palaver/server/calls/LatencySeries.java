@@ -119,10 +119,12 @@ class LatencySeries {
         }
         Instant fillFrom = missingFrom;
         Instant fillTo = missingTo;
-        RollupWindow.fill(tx, jdbc, orgId, () -> jdbc.sql(FILL).param("org", orgId).param("bucket", bucket)
-                .param("hours", (int) unit.getDuration().toHours())
-                .param("from", Timestamp.from(fillFrom)).param("to", Timestamp.from(fillTo)).update());
-        return read(orgId, bucket, from, to);
+        return RollupWindow.fill(tx, jdbc, orgId, () -> {
+            jdbc.sql(FILL).param("org", orgId).param("bucket", bucket)
+                    .param("hours", (int) unit.getDuration().toHours())
+                    .param("from", Timestamp.from(fillFrom)).param("to", Timestamp.from(fillTo)).update();
+            return read(orgId, bucket, from, to);
+        });
     }
 
     private List<CallStatistics.LatencyBucket> read(UUID orgId, String bucket, Instant from, Instant to) {

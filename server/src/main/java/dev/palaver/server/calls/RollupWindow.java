@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,13 +29,14 @@ record RollupWindow(Instant since, Instant first, Instant closed, Instant liveFr
     }
 
     /**
-     * Runs {@code fill} (inserts of missing rows) in a transaction holding the organization's rollup lock, which V14's
-     * triggers take before they forget rows: the fill's snapshot is never older than a change that forgot a row.
+     * Runs {@code fillAndRead} (inserts of the missing rows, then the read of them) in a transaction holding the
+     * organization's rollup lock, which V14's triggers take before they forget rows: the fill's snapshot is never
+     * older than a change that forgot a row, and no row is forgotten between the fill and the read.
      */
-    static void fill(TransactionTemplate tx, JdbcClient jdbc, UUID orgId, Runnable fill) {
-        tx.executeWithoutResult(t -> {
+    static <T> T fill(TransactionTemplate tx, JdbcClient jdbc, UUID orgId, Supplier<T> fillAndRead) {
+        return tx.execute(t -> {
             jdbc.sql("select 1 from (select call_rollups_lock(?)) locked").param(orgId).query(Integer.class).single();
-            fill.run();
+            return fillAndRead.get();
         });
     }
 

@@ -11,9 +11,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.palaver.server.identity.IdentityTestAccess;
 import dev.palaver.server.platform.db.Ids;
@@ -240,5 +246,47 @@ class LatencyRollupTest extends SharedPalaverContext {
         // Deleting the organization deletes its rollup.
         jdbc().sql("delete from organizations where id = ?").param(org).update();
         assertThat(rows(org, "hour") + rows(org, "day")).isZero();
+    }
+
+    @Test
+    void fillingAndForgettingWaitForTheOrganizationsLock() throws Exception {
+        Random random = new Random(5);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        UUID org = IdentityTestAccess.organization(context);
+        Instant old = base.minus(5, ChronoUnit.HOURS).plusSeconds(600);
+        List<Turn> turns = new ArrayList<>(write(org, List.of(new Turn(old, 100.0), new Turn(old.plusSeconds(5), 300.0)),
+                random));
+        Instant since = base.minus(24, ChronoUnit.HOURS).plusSeconds(1);
+        Instant now = base.plusSeconds(1800);
+        UUID lateCall = call(org, old.minusSeconds(30));
+        Turn late = new Turn(old.plusSeconds(20), 1000.0);
+        TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Threads of their own: the common pool may have a single thread on a small machine.
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> tx.executeWithoutResult(t -> {
+            jdbc().sql("select 1 from (select call_rollups_lock(?)) locked").param(org).query(Integer.class).single();
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), threads);
+        assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<List<CallStatistics.LatencyBucket>> filling =
+                CompletableFuture.supplyAsync(() -> series().series(org, since, "hour", now), threads);
+        CompletableFuture<Void> forgetting = CompletableFuture.runAsync(() -> turn(org, lateCall, 1, late, false), threads);
+        Thread.sleep(500);
+        assertThat(filling).as("a fill waits for the lock").isNotDone();
+        assertThat(forgetting).as("a late turn's trigger waits for the lock").isNotDone();
+        release.countDown();
+        holder.get(10, TimeUnit.SECONDS);
+        forgetting.get(10, TimeUnit.SECONDS);
+        filling.get(10, TimeUnit.SECONDS);
+        threads.close();
+        turns.add(late);
+        assertSame(series().series(org, since, "hour", now), expected(turns, since, ChronoUnit.HOURS), "after both");
     }
 }
