@@ -12,9 +12,9 @@ import org.springframework.stereotype.Service;
 /**
  * An organization's calls in figures, for the dashboard's overview: counts and durations, turn latency
  * percentiles over time (from the {@code turn} events' {@code firstAudioOutMs}: caller stops speaking →
- * first agent audio), and the latest errors. The counts start from the organization's calls by start time
- * ({@code calls_org_started}); the latency series reads closed hours and days from a rollup and the rest from the
- * turn events ({@link LatencySeries}).
+ * first agent audio), and the latest errors. The counts ({@link CallCounts}) and the latency series
+ * ({@link LatencySeries}) read closed hours (and days) from rollups and the rest from the calls and turn events,
+ * so they cost the same at any number of calls; the error count reads error events by organization and time.
  */
 @Service
 public class CallStatistics {
