@@ -25,7 +25,7 @@ public final class Main {
                     [--fakes-pid PID] [--report FILE.md --chart FILE.png --command TEXT] [fake delays as above]
             the api suite's client (seeds, then loads):
               api-load --server URL --admin-password P --db-url JDBC --db-password-file F [--calls N]
-                    [--clients N] [--seconds S]
+                    [--clients N] [--seconds S] [--warmup-seconds S]
             """;
 
     private Main() {

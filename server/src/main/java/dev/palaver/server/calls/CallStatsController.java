@@ -70,8 +70,9 @@ class CallStatsController {
     @GetMapping("/series")
     @Access(role = Role.VIEWER, scope = Scopes.CALLS_READ)
     @Operation(summary = "Turn latency (p50, p90 of first audio out) per hour or day",
-            description = "Turns of the calls started in the last `hours` (1–720, default 24), grouped by "
-                    + "`bucket` (`hour`, the default, or `day`; UTC). Buckets without turns are left out.")
+            description = "The turns of the last `hours` (1–720, default 24), by their own time, grouped by "
+                    + "`bucket` (`hour`, the default, or `day`; UTC); the first bucket counts its turns from `from` on. "
+                    + "Buckets without turns are left out. Closed hours and days come from a rollup computed once.")
     Series series(Caller caller,
                   @RequestParam(required = false) String hours,
                   @Parameter(description = "hour or day")
