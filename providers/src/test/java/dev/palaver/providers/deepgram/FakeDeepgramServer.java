@@ -88,6 +88,15 @@ final class FakeDeepgramServer extends WebSocketServer {
         connection.send(text);
     }
 
+    /** Sends {@code text} unless the client has already closed the socket (which may be the point of the test). */
+    void sendIfOpen(String text) {
+        try {
+            connection.send(text);
+        } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
+            // The client closed first: nothing reaches it, as intended.
+        }
+    }
+
     /** A Results message as Deepgram sends it (trimmed to the fields the client reads and a few it ignores). */
     static String results(String transcript, boolean isFinal, boolean speechFinal, boolean fromFinalize) {
         return Json.fields("type", "Results", "channel_index", Map.of(), "duration", 1.2, "start", 0.0,
