@@ -42,9 +42,8 @@ import tools.jackson.databind.JsonNode;
  * channels=1&interim_results=true&endpointing=…&model=…}, {@code Authorization: Token <key>}), with the
  * JDK's {@link WebSocket}.
  *
- * <p>Audio goes out as binary PCM16 messages of about {@link Builder#audioBatch(Duration) 80 ms} (frames are
- * gathered until a message is full; zero sends each frame as it comes), queued (bounded) until the socket
- * opens. A part-filled message goes out at once before a {@code Finalize} or {@code CloseStream}, and after
+ * <p>Audio goes out as binary PCM16 messages, each pushed frame as it comes unless {@link Builder#audioBatch(Duration)}
+ * gathers frames until a message is full, queued (bounded) until the socket opens. A part-filled message goes out at once before a {@code Finalize} or {@code CloseStream}, and after
  * one batch period without audio, so a final never waits on buffered audio. {@code Results}
  * messages become partials ({@code is_final: false}) and finals ({@code is_final: true}); the final that
  * answers a {@code Finalize} ({@code from_finalize: true}) is the flushed one. Deepgram sends that answer
@@ -774,7 +773,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         private Duration keepAliveInterval = Duration.ofSeconds(4);
         private Duration finalizeGrace = Duration.ofMillis(600);
         private Duration maxQueuedAudio = Duration.ofSeconds(5);
-        private Duration audioBatch = Duration.ofMillis(80);
+        private Duration audioBatch = Duration.ZERO;
         private HttpTimeouts timeouts = HttpTimeouts.liveStream();
         private final Map<String, String> extra = new LinkedHashMap<>();
 
@@ -821,8 +820,11 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         public Builder timeouts(HttpTimeouts v) { timeouts = Objects.requireNonNull(v); return this; }
 
         /**
-         * Audio per binary message (default 80 ms: 12.5 messages a second instead of fifty 20 ms frames);
-         * zero sends each pushed frame as its own message.
+         * Audio per binary message; zero (the default) sends each pushed frame as its own message. Batching
+         * saves messages (80 ms: 12.5 a second instead of fifty) but delays what Deepgram hears by up to the
+         * batch, and with it the interim words an interruption waits for: in the call benchmark, 80 ms batches
+         * put barge-in → clear p99 at 43–73 ms against 3–9 ms with each frame sent at once, for a saving of about
+         * 0.02 % of a core per call.
          */
         public Builder audioBatch(Duration v) {
             if (v == null || v.isNegative() || v.compareTo(Duration.ofSeconds(1)) > 0) {

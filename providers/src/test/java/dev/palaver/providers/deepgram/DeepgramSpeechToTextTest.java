@@ -530,7 +530,8 @@ class DeepgramSpeechToTextTest {
 
     @Test
     void audioGoesOutInEightyMillisecondMessagesInOrder() throws Exception {
-        SpeechToText.Stream stream = stt(builder(deepgram.baseUri())).open(RecordingRecognitionListener.classified());
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ofMillis(80)))
+                .open(RecordingRecognitionListener.classified());
         assertThat(deepgram.awaitOpen(WAIT)).isTrue();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         pushPaced(stream, 0, 20, expected);
@@ -543,9 +544,8 @@ class DeepgramSpeechToTextTest {
     }
 
     @Test
-    void aZeroBatchSendsEachFrameAsItsOwnMessage() throws Exception {
-        SpeechToText.Stream stream = stt(builder(deepgram.baseUri()).audioBatch(Duration.ZERO))
-                .open(RecordingRecognitionListener.classified());
+    void byDefaultEachFrameGoesOutAsItsOwnMessage() throws Exception {
+        SpeechToText.Stream stream = stt(builder(deepgram.baseUri())).open(RecordingRecognitionListener.classified());
         assertThat(deepgram.awaitOpen(WAIT)).isTrue();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         pushPaced(stream, 0, 6, expected);
