@@ -7,6 +7,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 import dev.palaver.server.cli.PalaverCli;
 import dev.palaver.server.platform.config.ProductionReadinessGuard;
+import dev.palaver.server.platform.threads.CarrierThreads;
 
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -18,6 +19,7 @@ public class PalaverApplication {
      * argument is a CLI command.
      */
     public static void main(String[] args) {
+        CarrierThreads.configure();
         if (args.length > 0 && !"serve".equals(args[0]) && (PalaverCli.handles(args[0]) || !args[0].startsWith("--"))) {
             PalaverCli.quietLogging();
             System.exit(new PalaverCli(System.out, System.err, settings -> application().run(settings)).run(args));
