@@ -7,8 +7,9 @@ import java.util.Optional;
  * server limited to one CPU (a container's quota, or the call benchmark's {@code taskset}) gets one carrier:
  * a call loop busy with a frame (Silero, resampling, JSON) then holds every other call's 20 ms pace timer
  * until it yields. With two carriers the operating system interleaves them, and a woken loop runs at once.
- * Measured with {@code bench/run calls --levels 25,50} on one core: at 50 calls the pacing error p99 fell
- * from 47–49 ms to 7–23 ms and barge-in → clear p99 from 35–118 ms to 14–15 ms, at the same CPU.
+ * Measured with {@code bench/run calls} on one core, four windows at 50 calls with two carriers against two
+ * with one: pacing error p99 7–41 ms against 47–49 ms, barge-in → clear p99 14–44 ms against 35–118 ms, at the
+ * same CPU (docs/benchmarks.md).
  * An explicit {@code -Djdk.virtualThreadScheduler.parallelism} is left alone.
  */
 public final class CarrierThreads {
