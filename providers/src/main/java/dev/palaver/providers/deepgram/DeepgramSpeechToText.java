@@ -101,7 +101,7 @@ public final class DeepgramSpeechToText implements SpeechToText, AutoCloseable {
         this.maxQueuedBytes = (int) ((long) AudioFormat.SAMPLE_RATE * 2 * b.maxQueuedAudio.toMillis() / 1000);
         this.batchPeriod = b.audioBatch;
         this.batchBytes = 2 * (int) ((long) AudioFormat.SAMPLE_RATE * b.audioBatch.toNanos() / 1_000_000_000L);
-        this.transport = new ProviderTransport(PROVIDER, timeouts, List.of(key.reveal()), true);
+        this.transport = new ProviderTransport(PROVIDER, timeouts, List.of(key.reveal()));
     }
 
     public static Builder builder(ApiKey key, Scheduler scheduler) {

@@ -48,7 +48,6 @@ public final class Http1Client {
     private static final Http1Pool SHARED_POOL = new Http1Pool();
     private static final Set<Thread> EXCHANGE_THREADS = ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicLong THREAD_NUMBERS = new java.util.concurrent.atomic.AtomicLong();
-    private static final int READ_CHUNK = 16 * 1024;
     /** Headers the client writes itself; a request's own values for them are not sent. */
     private static final Set<String> OWN_HEADERS = Set.of("host", "content-length", "connection",
             "transfer-encoding", "upgrade", "expect", "te", "trailer", "keep-alive");
@@ -67,11 +66,6 @@ public final class Http1Client {
     Http1Client(Duration connectTimeout, Http1Pool pool) {
         this.connectTimeout = connectTimeout;
         this.pool = pool;
-    }
-
-    /** Idle kept-alive connections of the process-wide pool (for tests and diagnostics). */
-    public static int idleConnections() {
-        return SHARED_POOL.idleCount();
     }
 
     /** Closes the process-wide pool's idle connections to {@code uri}'s origin. */
@@ -140,9 +134,9 @@ public final class Http1Client {
         private final Condition demanded = lock.newCondition();
         private volatile Thread thread;
         private volatile Http1Connection connection;
-        private volatile boolean aborted;
+        /** Set once, by a cancel, an abort or a request of no items; the lock only guards waiting for demand. */
+        private volatile boolean cancelled;
         private long demand;
-        private boolean cancelled;
         private HttpResponse.BodySubscriber<T> sink;
 
         Call(HttpRequest request, HttpResponse.BodyHandler<T> handler, CompletableFuture<HttpResponse<T>> result) {
@@ -152,14 +146,13 @@ public final class Http1Client {
         }
 
         void abort() {
-            aborted = true;
+            cancelled = true;
             Http1Connection c = connection;
             if (c != null) {
                 c.abort();
             }
             lock.lock();
             try {
-                cancelled = true;
                 demanded.signalAll();
             } finally {
                 lock.unlock();
@@ -198,7 +191,7 @@ public final class Http1Client {
                         c = Http1Connection.open(key, connectTimeout);
                     }
                     connection = c;
-                    if (aborted) {
+                    if (cancelled) {
                         throw new IOException("cancelled");
                     }
                     c.write(head);
@@ -210,8 +203,10 @@ public final class Http1Client {
                         c.close();
                     }
                     connection = null;
-                    if (!(reused && !aborted && (e instanceof EOFException || e instanceof java.net.SocketException))) {
-                        result.completeExceptionally(aborted ? new IOException("cancelled") : e);
+                    boolean closedWhileIdle = reused && !cancelled
+                            && (e instanceof EOFException || e instanceof java.net.SocketException);
+                    if (!closedWhileIdle) {
+                        result.completeExceptionally(cancelled ? new IOException("cancelled") : e);
                         return;
                     }
                     // A kept connection the server had closed while it idled: once more on a new one.
@@ -285,7 +280,7 @@ public final class Http1Client {
             try {
                 Http1Body.End end = new Http1Body(c, request.method(), head.status, head.headers).stream(this::deliver);
                 connection = null;
-                if (end == Http1Body.End.STOPPED || isCancelled()) {
+                if (end == Http1Body.End.STOPPED || cancelled) {
                     c.close();
                     result.completeExceptionally(new IOException("cancelled"));
                     return;
@@ -298,7 +293,7 @@ public final class Http1Client {
                 sink.onComplete();
             } catch (IOException e) {
                 c.close();
-                if (isCancelled()) {
+                if (cancelled) {
                     result.completeExceptionally(new IOException("cancelled"));
                 } else {
                     sink.onError(e);
@@ -334,21 +329,12 @@ public final class Http1Client {
             }
         }
 
-        private boolean isCancelled() {
-            lock.lock();
-            try {
-                return cancelled;
-            } finally {
-                lock.unlock();
-            }
-        }
-
         @Override
         public void request(long n) {
             lock.lock();
             try {
                 if (n <= 0) {
-                    cancelled = true;
+                    abort();
                 } else {
                     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
                 }

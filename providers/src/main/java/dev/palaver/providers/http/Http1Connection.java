@@ -33,7 +33,6 @@ final class Http1Connection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private long idleSince;
-    private boolean reused;
 
     private Http1Connection(Http1Pool.Key key, Socket socket) throws IOException {
         this.key = key;
@@ -84,14 +83,8 @@ final class Http1Connection implements AutoCloseable {
         return key;
     }
 
-    /** True when this connection served an earlier exchange (a failure before any answer may be a stale socket). */
-    boolean reused() {
-        return reused;
-    }
-
     void markIdle(long now) {
         idleSince = now;
-        reused = true;
     }
 
     long idleSince() {

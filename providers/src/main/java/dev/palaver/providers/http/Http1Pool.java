@@ -51,15 +51,7 @@ final class Http1Pool {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Key, ArrayDeque<Http1Connection>> idle = new HashMap<>();
-    private final long maxIdleNanos;
-
-    Http1Pool() {
-        this(MAX_IDLE);
-    }
-
-    Http1Pool(Duration maxIdle) {
-        this.maxIdleNanos = maxIdle.toNanos();
-    }
+    private final long maxIdleNanos = MAX_IDLE.toNanos();
 
     /** An idle connection to {@code key}, or null. */
     Http1Connection take(Key key) {

@@ -29,7 +29,6 @@ public final class ProviderTransport implements AutoCloseable {
     private final HttpTimeouts timeouts;
     private final List<String> secrets;
     private final Http1Client http;
-    private final boolean http11Only;
     private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -39,16 +38,6 @@ public final class ProviderTransport implements AutoCloseable {
      * @param secrets  values scrubbed from every failure message (API keys, secret header values)
      */
     public ProviderTransport(String provider, HttpTimeouts timeouts, Collection<String> secrets) {
-        this(provider, timeouts, secrets, false);
-    }
-
-    /**
-     * @param http11Only HTTP/1.1 for https too: each request in flight then has a connection of its own,
-     *     so a timeout or a cancel closes exactly that connection, and a stalled stream never holds up
-     *     other calls' streams as it would when multiplexed over HTTP/2 (the speech providers' choice)
-     */
-    public ProviderTransport(String provider, HttpTimeouts timeouts, Collection<String> secrets, boolean http11Only) {
-        this.http11Only = http11Only;
         this.provider = Objects.requireNonNull(provider, "provider");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.secrets = secrets.stream().filter(s -> s != null && s.length() >= 4).toList();
@@ -68,15 +57,11 @@ public final class ProviderTransport implements AutoCloseable {
     }
 
     /**
-     * A request builder for {@code uri}. Plain-http servers (local model servers) get HTTP/1.1 so no h2c
-     * upgrade is attempted; https negotiates HTTP/2 by ALPN.
+     * A request builder for {@code uri}. Every request goes out as HTTP/1.1 on a connection of its own
+     * ({@link Http1Client}), so a timeout or a cancel closes exactly that request's connection.
      */
     public HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
-        if (http11Only || "http".equalsIgnoreCase(uri.getScheme())) {
-            builder.version(HttpClient.Version.HTTP_1_1);
-        }
-        return builder;
+        return HttpRequest.newBuilder(uri);
     }
 
     /**

@@ -77,7 +77,7 @@ public final class OpenAiTranscriptionSpeechToText implements SpeechToText, Auto
         this.maxUtteranceSamples = AudioFormat.samplesFor(AudioFormat.SAMPLE_RATE, (int) b.maxUtterance.toMillis());
         this.maxInFlight = b.maxInFlight;
         this.transport = new ProviderTransport(PROVIDER, b.timeouts,
-                b.key.isPresent() ? List.of(b.key.reveal()) : List.of(), true);
+                b.key.isPresent() ? List.of(b.key.reveal()) : List.of());
     }
 
     public static Builder builder(ApiKey key) {

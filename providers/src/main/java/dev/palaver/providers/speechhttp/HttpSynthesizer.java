@@ -32,7 +32,7 @@ public final class HttpSynthesizer implements AutoCloseable {
     /** @param maxChars longest text sent in one request */
     public HttpSynthesizer(String provider, ApiKey key, HttpTimeouts timeouts, Scheduler scheduler, int maxChars) {
         this.transport = new ProviderTransport(provider, timeouts,
-                key.isPresent() ? List.of(key.reveal()) : List.of(), true);
+                key.isPresent() ? List.of(key.reveal()) : List.of());
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.maxChars = maxChars;
     }
